@@ -1,0 +1,2 @@
+/** Smoke export. @example `hello()` */
+export const hello = (): string => 'xin chào';

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+import { runCli } from './program';
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+  env: process.env,
+});
+process.exitCode = code;

@@ -1,0 +1,2 @@
+export { CliExit, type CliIo } from './io';
+export { createProgram, runCli } from './program';
