@@ -6,7 +6,9 @@ import type { Options } from 'tsup';
  * as `__NGUON_VERSION__`.
  */
 export function packageBuild(dir: string, overrides: Partial<Options> = {}): Options {
-  const pkg = JSON.parse(readFileSync(new URL('package.json', `file://${dir}/`), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('package.json', `file://${dir}/`), 'utf8')) as {
+    version: string;
+  };
   return {
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],

@@ -20,9 +20,13 @@ describe('nguon', () => {
   test('the real bin runs as a process', () => {
     const tsx = createRequire(import.meta.url).resolve('tsx');
     const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
-    const out = execFileSync(process.execPath, ['--conditions=@nguon/source', '--import', tsx, bin, '--help'], {
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['--conditions=@nguon/source', '--import', tsx, bin, '--help'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(out).toContain('Usage: nguon');
   });
 });
