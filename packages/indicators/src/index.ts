@@ -1,1 +1,2 @@
-export {};
+export { IndicatorsError, type IndicatorsErrorCode, type InputIssue } from './errors';
+export * from './model';
