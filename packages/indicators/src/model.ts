@@ -277,7 +277,8 @@ export type PublishedFigure = z.infer<typeof PublishedFigure>;
 
 /**
  * A universe the document prints: how many units of a scope a unit had at the snapshot (the
- * "Tổng số đơn vị hành chính (hiện nay)" column).
+ * "Tổng số đơn vị hành chính (hiện nay)" column). `basis: 'snapshot'` marks a universe the
+ * document implies but does not print, counted from the unit registry at the snapshot.
  *
  * @example
  * ```ts
@@ -290,9 +291,29 @@ export const Universe = z.strictObject({
   value: z.int().nonnegative(),
   ref: z.string().min(1),
   printed: z.string(),
+  basis: z.enum(['printed', 'snapshot']).default('printed'),
 });
 /** @see {@link Universe} @example `const u: Universe = { scope: 'wards_towns', unitCode: '64', value: 38, ref: 'II.I.3', printed: '38' };` */
 export type Universe = z.infer<typeof Universe>;
+
+/**
+ * A unit a dataset refers to: its GSO `code`, official `name` from the unit registry at the
+ * snapshot, the `printedName` as the document spells it, `level`, and `parent` code.
+ *
+ * @example
+ * ```ts
+ * DatasetUnit.parse({ code: '622', name: 'Thành phố Pleiku', printedName: 'Thành phố Pleiku', level: 'district', parent: '64' });
+ * ```
+ */
+export const DatasetUnit = z.strictObject({
+  code: UnitCode,
+  name: z.string().min(1),
+  printedName: z.string().min(1),
+  level: z.enum(['province', 'district', 'commune']),
+  parent: UnitCode.nullable(),
+});
+/** @see {@link DatasetUnit} @example `const name = (u: DatasetUnit) => u.name;` */
+export type DatasetUnit = z.infer<typeof DatasetUnit>;
 
 /**
  * A source credited by a dataset.
@@ -325,6 +346,7 @@ const DatasetShape = z.strictObject({
   province: UnitCode,
   unitSnapshot: IsoDate,
   years: z.array(Year).min(1),
+  units: z.array(DatasetUnit).default([]),
   indicators: z.array(IndicatorDefinition).min(1),
   targets: z.array(Target),
   published: z.array(PublishedFigure).default([]),
