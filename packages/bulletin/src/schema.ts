@@ -1,0 +1,638 @@
+import * as z from 'zod';
+import {
+  BULLETIN_CATEGORIES,
+  BULLETIN_CHANNELS,
+  BULLETIN_PRIORITIES,
+  BULLETIN_STATUSES,
+  type BulletinCategory,
+  type BulletinChannel,
+  type BulletinPriority,
+  type BulletinStatus,
+} from './catalogues';
+import { checkLanguageScript } from './language-script';
+
+const keysOf = <T extends Record<string, unknown>>(o: T) =>
+  Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
+
+/**
+ * The category code, one of {@link BULLETIN_CATEGORIES}.
+ *
+ * @example
+ * ```ts
+ * CategorySchema.parse('disaster_emergency');
+ * ```
+ */
+export const CategorySchema = z
+  .enum(keysOf(BULLETIN_CATEGORIES) as [BulletinCategory, ...BulletinCategory[]])
+  .describe('Essential-information category (Decree 49/2024/NĐ-CP, Art. 6)');
+
+/**
+ * The priority level, one of {@link BULLETIN_PRIORITIES} (Circular 39/2020/TT-BTTTT).
+ *
+ * @example
+ * ```ts
+ * PrioritySchema.parse('emergency');
+ * ```
+ */
+export const PrioritySchema = z
+  .enum(keysOf(BULLETIN_PRIORITIES) as [BulletinPriority, ...BulletinPriority[]])
+  .describe('Priority (Circular 39/2020/TT-BTTTT): normal < priority < emergency');
+
+/**
+ * The channel type, one of {@link BULLETIN_CHANNELS} (Decree 49/2024/NĐ-CP, Art. 3).
+ *
+ * @example
+ * ```ts
+ * ChannelSchema.parse('radio_ip');
+ * ```
+ */
+export const ChannelSchema = z
+  .enum(keysOf(BULLETIN_CHANNELS) as [BulletinChannel, ...BulletinChannel[]])
+  .describe('Channel type (Decree 49/2024/NĐ-CP, Art. 3)');
+
+/**
+ * The workflow status, one of {@link BULLETIN_STATUSES}.
+ *
+ * @example
+ * ```ts
+ * StatusSchema.parse('draft');
+ * ```
+ */
+export const StatusSchema = z
+  .enum(keysOf(BULLETIN_STATUSES) as [BulletinStatus, ...BulletinStatus[]])
+  .describe('Workflow status');
+
+/**
+ * A date-time in RFC 3339 form with `Z` or an offset, e.g. `2026-11-26T08:00:00Z`.
+ *
+ * @example
+ * ```ts
+ * DateTimeSchema.parse('2026-11-26T15:00:00+07:00');
+ * ```
+ */
+export const DateTimeSchema = z.iso.datetime({
+  offset: true,
+  error: 'expected an RFC 3339 date-time such as "2026-11-26T08:00:00Z"',
+});
+
+/**
+ * An identifier (bulletin, device, device group, person): 1–128 characters of letters, digits and
+ * `. _ : -`, starting with a letter or digit. ULIDs fit.
+ *
+ * @example
+ * ```ts
+ * IdSchema.parse('01JDX3K9Q2ZP4W1T6V8B0C5N7M');
+ * ```
+ */
+export const IdSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
+    'expected an id of 1–128 letters, digits, ".", "_", ":" or "-"',
+  );
+
+/**
+ * A lowercase hex sha256 digest (64 characters).
+ *
+ * @example
+ * ```ts
+ * Sha256HexSchema.parse('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+ * ```
+ */
+export const Sha256HexSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'expected a sha256 digest of 64 lowercase hex characters');
+
+/**
+ * A well-formed BCP 47 language tag: language, optional script, region and variants
+ * (`vi`, `jra`, `bdq`, `km`, `cjm-Cham`, `vi-VN`).
+ *
+ * @example
+ * ```ts
+ * LanguageTagSchema.parse('jra');
+ * ```
+ */
+export const LanguageTagSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$/,
+    'expected a BCP 47 language tag such as "vi", "jra" or "cjm-Cham"',
+  );
+
+/**
+ * An administrative unit code (mã đơn vị hành chính): 2 digits for a province, 3 for a district
+ * (before 1 July 2025), 5 for a commune.
+ *
+ * @example
+ * ```ts
+ * UnitCodeSchema.parse('64');
+ * ```
+ */
+export const UnitCodeSchema = z
+  .string()
+  .regex(/^(\d{2}|\d{3}|\d{5})$/, 'expected a unit code of 2 (province), 3 (district) or 5 (commune) digits');
+
+const nonBlank = (max: number, what: string) =>
+  z
+    .string()
+    .min(1, `expected a non-empty ${what}`)
+    .max(max, `expected a ${what} of at most ${max} characters`)
+    .regex(/\S/, `expected a ${what} that is not only spaces`);
+
+/**
+ * A reference to a media file (audio, image, video): where to fetch it and how to verify it.
+ *
+ * @example
+ * ```ts
+ * MediaRefSchema.parse({ url: 'https://media.example.vn/a.mp3', mime: 'audio/mpeg', sha256: '…64 hex…', size: 48213, durationSec: 30 });
+ * ```
+ */
+export const MediaRefSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .max(2048, 'expected a URL of at most 2048 characters')
+      .regex(/^https?:\/\/[^\s/?#]+[^\s]*$/, 'expected an absolute http(s) URL without spaces'),
+    mime: z
+      .string()
+      .regex(/^[a-z]+\/[a-z0-9][a-z0-9.+-]*$/, 'expected a lowercase MIME type such as "audio/mpeg"'),
+    sha256: Sha256HexSchema,
+    size: z.int().min(1, 'expected a size of at least 1 byte').describe('Size in bytes'),
+    durationSec: z
+      .number()
+      .positive()
+      .max(86_400)
+      .optional()
+      .describe('Play length in seconds (audio, video)'),
+  })
+  .describe('Media reference');
+
+/**
+ * Hints for text-to-speech when a radio reads `text` aloud: a voice name (engine-specific) and a
+ * speaking rate (1 = normal, 0.5–2).
+ *
+ * @example
+ * ```ts
+ * TtsHintsSchema.parse({ voice: 'female-north', rate: 0.9 });
+ * ```
+ */
+export const TtsHintsSchema = z
+  .strictObject({
+    voice: z.string().min(1).max(100).optional(),
+    rate: z.number().min(0.5).max(2).optional(),
+  })
+  .describe('Text-to-speech hints');
+
+function mimeFamily(
+  ctx: z.RefinementCtx,
+  media: { mime: string } | undefined,
+  family: string,
+  path: (string | number)[],
+) {
+  if (media !== undefined && !media.mime.startsWith(`${family}/`)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'mime'],
+      message: `expected a ${family}/* MIME type, found "${media.mime}"`,
+    });
+  }
+}
+
+/**
+ * The bulletin's content in one language: title, body text, media and TTS hints. The text must be
+ * written in a script that fits `lang` (see `checkLanguageScript`).
+ *
+ * @example
+ * ```ts
+ * BulletinContentSchema.parse({ lang: 'vi', title: 'Thông báo', text: 'Nội dung thông báo.' });
+ * ```
+ */
+export const BulletinContentSchema = z
+  .strictObject({
+    lang: LanguageTagSchema,
+    title: nonBlank(300, 'title'),
+    text: z.string().max(50_000, 'expected a text of at most 50000 characters').optional(),
+    audio: MediaRefSchema.optional(),
+    images: z.array(MediaRefSchema).max(50).optional(),
+    video: MediaRefSchema.optional(),
+    tts: TtsHintsSchema.optional(),
+  })
+  .superRefine((content, ctx) => {
+    mimeFamily(ctx, content.audio, 'audio', ['audio']);
+    mimeFamily(ctx, content.video, 'video', ['video']);
+    for (const [i, image] of (content.images ?? []).entries()) mimeFamily(ctx, image, 'image', ['images', i]);
+    if (content.tts !== undefined && !content.text) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tts'],
+        message: 'tts hints need a text to read; add "text" or remove "tts"',
+      });
+    }
+    const titleProblem = checkLanguageScript(content.lang, content.title);
+    if (titleProblem) ctx.addIssue({ code: 'custom', path: ['title'], message: titleProblem });
+    if (content.text) {
+      const textProblem = checkLanguageScript(content.lang, content.text);
+      if (textProblem) ctx.addIssue({ code: 'custom', path: ['text'], message: textProblem });
+    }
+  })
+  .describe('Content in one language');
+
+/**
+ * Who receives the bulletin: administrative units (with the date of the unit list the codes come
+ * from, since codes change with reorganisations), device groups and single devices. At least one.
+ *
+ * @example
+ * ```ts
+ * TargetsSchema.parse({ units: { at: '2025-07-01', codes: ['64'] } });
+ * ```
+ */
+export const TargetsSchema = z
+  .strictObject({
+    units: z
+      .strictObject({
+        at: z.iso
+          .date({ error: 'expected a date such as "2025-07-01"' })
+          .describe('Date of the unit list the codes are taken from'),
+        codes: z.array(UnitCodeSchema).min(1, 'expected at least one unit code').max(20_000),
+      })
+      .optional(),
+    deviceGroups: z.array(IdSchema).max(1_000).optional(),
+    devices: z.array(IdSchema).max(100_000).optional(),
+  })
+  .superRefine((targets, ctx) => {
+    if (!targets.units && !targets.deviceGroups?.length && !targets.devices?.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'expected at least one target: units.codes, deviceGroups or devices',
+      });
+    }
+    const lists: [string[] | undefined, (string | number)[]][] = [
+      [targets.units?.codes, ['units', 'codes']],
+      [targets.deviceGroups, ['deviceGroups']],
+      [targets.devices, ['devices']],
+    ];
+    for (const [list, path] of lists) duplicates(ctx, list, path, (v) => v);
+  })
+  .describe('Targets');
+
+/**
+ * A daily broadcast window (khung giờ phát sóng) in Asia/Ho_Chi_Minh time, `from` before `to`, on
+ * the given ISO weekdays (1 = Monday … 7 = Sunday; all days when absent).
+ *
+ * @example
+ * ```ts
+ * BroadcastWindowSchema.parse({ from: '06:00', to: '07:00', days: [1, 2, 3, 4, 5] });
+ * ```
+ */
+export const BroadcastWindowSchema = z
+  .strictObject({
+    days: z.array(z.int().min(1).max(7)).min(1).max(7).optional(),
+    from: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (00:00–23:59)'),
+    to: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time "HH:MM" (00:01–24:00)'),
+  })
+  .superRefine((window, ctx) => {
+    if (window.to <= window.from) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `expected "to" after "from" (${window.from}), found ${window.to}`,
+      });
+    }
+    duplicates(ctx, window.days, ['days'], String);
+  })
+  .describe('Broadcast window (Asia/Ho_Chi_Minh)');
+
+/**
+ * When the bulletin plays: `start`, optional `end`, `repeat` (total plays and the gap between their
+ * starts) and daily broadcast windows.
+ *
+ * @example
+ * ```ts
+ * ScheduleSchema.parse({ start: '2026-11-26T00:00:00Z', end: '2026-11-27T00:00:00Z', repeat: { count: 3, intervalSec: 3600 } });
+ * ```
+ */
+export const ScheduleSchema = z
+  .strictObject({
+    start: DateTimeSchema,
+    end: DateTimeSchema.optional(),
+    repeat: z
+      .strictObject({
+        count: z.int().min(1).max(1_000).describe('Total number of plays'),
+        intervalSec: z
+          .int()
+          .min(0)
+          .max(7 * 86_400)
+          .describe('Seconds between the starts of two plays'),
+      })
+      .optional(),
+    windows: z.array(BroadcastWindowSchema).max(48).optional(),
+  })
+  .superRefine((schedule, ctx) => {
+    const start = Date.parse(schedule.start);
+    if (schedule.end !== undefined) {
+      const end = Date.parse(schedule.end);
+      if (end <= start) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['end'],
+          message: `expected end after start (${schedule.start}), found ${schedule.end}`,
+        });
+      } else if (
+        schedule.repeat &&
+        start + (schedule.repeat.count - 1) * schedule.repeat.intervalSec * 1000 > end
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['repeat'],
+          message: `expected all ${schedule.repeat.count} plays to start before end (${schedule.end}); lower count or intervalSec`,
+        });
+      }
+    }
+    if (schedule.repeat && schedule.repeat.count > 1 && schedule.repeat.intervalSec === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['repeat', 'intervalSec'],
+        message: 'expected intervalSec > 0 when count > 1',
+      });
+    }
+  })
+  .describe('Schedule');
+
+/**
+ * A person (author, approver): display name and optional account id.
+ *
+ * @example
+ * ```ts
+ * PersonSchema.parse({ id: 'u-42', name: 'Nguyễn Văn A' });
+ * ```
+ */
+export const PersonSchema = z
+  .strictObject({ id: IdSchema.optional(), name: nonBlank(200, 'name') })
+  .describe('Person');
+
+/**
+ * The body that issues the bulletin (cơ quan ban hành), with its unit code when it is a People's
+ * Committee of a unit.
+ *
+ * @example
+ * ```ts
+ * IssuerSchema.parse({ name: 'UBND tỉnh Gia Lai', unitCode: '64' });
+ * ```
+ */
+export const IssuerSchema = z
+  .strictObject({ name: nonBlank(300, 'issuer name'), unitCode: UnitCodeSchema.optional() })
+  .describe('Issuing body');
+
+/**
+ * One approval step: who decided, what, when and why.
+ *
+ * @example
+ * ```ts
+ * ApprovalSchema.parse({ by: { name: 'Trần Thị B' }, decision: 'approved', at: '2026-11-26T07:55:00Z' });
+ * ```
+ */
+export const ApprovalSchema = z
+  .strictObject({
+    by: PersonSchema,
+    role: z.string().min(1).max(100).optional(),
+    decision: z.enum(['approved', 'rejected']),
+    at: DateTimeSchema,
+    note: z.string().max(2_000).optional(),
+  })
+  .describe('Approval step');
+
+/**
+ * Where an imported bulletin came from (e.g. a CAP alert: `system: 'cap'`, its identifier, sender and
+ * sent time), so that updates and cancels can be matched.
+ *
+ * @example
+ * ```ts
+ * OriginSchema.parse({ system: 'cap', identifier: 'KTTV-2026-1126-01', sender: 'kttv@example.vn', sent: '2026-11-26T07:00:00+07:00' });
+ * ```
+ */
+export const OriginSchema = z
+  .strictObject({
+    system: z.string().min(1).max(50),
+    identifier: z.string().min(1).max(500),
+    sender: z.string().min(1).max(500).optional(),
+    sent: DateTimeSchema.optional(),
+  })
+  .describe('Origin of an imported bulletin');
+
+function duplicates<T>(
+  ctx: z.RefinementCtx,
+  list: readonly T[] | undefined,
+  path: (string | number)[],
+  key: (value: T) => string,
+) {
+  if (!list) return;
+  const seen = new Map<string, number>();
+  list.forEach((value, i) => {
+    const k = key(value);
+    const first = seen.get(k);
+    if (first === undefined) seen.set(k, i);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, i],
+        message: `duplicate value "${k}", already at index ${first}`,
+      });
+  });
+}
+
+const APPROVED_STATES: ReadonlySet<string> = new Set(['approved', 'published', 'revoked', 'expired']);
+const PUBLISHED_STATES: ReadonlySet<string> = new Set(['published', 'revoked', 'expired']);
+const EMERGENCY_CATEGORIES: ReadonlySet<string> = new Set(['disaster_emergency', 'security_order']);
+
+/**
+ * The essential-information bulletin (bản tin thông tin thiết yếu). Besides each field's own shape it
+ * enforces the cross-field rules listed in the package README (unique languages, a Vietnamese
+ * content, emergency requirements, workflow and time order).
+ *
+ * @example
+ * ```ts
+ * const result = BulletinSchema.safeParse(json);
+ * ```
+ */
+export const BulletinSchema = z
+  .strictObject({
+    id: IdSchema,
+    version: z.int().min(1).describe('Edit number, starting at 1; grows with every change'),
+    status: StatusSchema,
+    category: CategorySchema,
+    priority: PrioritySchema,
+    channels: z.array(ChannelSchema).min(1, 'expected at least one channel'),
+    contents: z.array(BulletinContentSchema).min(1, 'expected at least one content').max(30),
+    targets: TargetsSchema,
+    schedule: ScheduleSchema,
+    issuer: IssuerSchema,
+    author: PersonSchema,
+    approvals: z.array(ApprovalSchema).max(100).optional(),
+    origin: OriginSchema.optional(),
+    createdAt: DateTimeSchema,
+    updatedAt: DateTimeSchema.optional(),
+    submittedAt: DateTimeSchema.optional(),
+    publishedAt: DateTimeSchema.optional(),
+    revokedAt: DateTimeSchema.optional(),
+    revokeReason: z.string().min(1).max(2_000).optional(),
+  })
+  .superRefine((b, ctx) => {
+    duplicates(ctx, b.channels, ['channels'], (c) => c);
+    const langs = new Map<string, number>();
+    b.contents.forEach((content, i) => {
+      const lang = content.lang.toLowerCase();
+      const first = langs.get(lang);
+      if (first === undefined) langs.set(lang, i);
+      else {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contents', i, 'lang'],
+          message: `language "${content.lang}" already used by contents[${first}]; each language appears once`,
+        });
+      }
+      const playable = Boolean(content.text) || content.audio !== undefined;
+      if (b.channels.includes('radio_ip') && !playable) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contents', i],
+          message:
+            'channel radio_ip needs something to play in each content: "text" (read by TTS) or "audio"',
+        });
+      }
+      const showable =
+        Boolean(content.text) || Boolean(content.images?.length) || content.video !== undefined;
+      if (b.channels.includes('board') && !showable) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contents', i],
+          message: 'channel board needs something to show in each content: "text", "images" or "video"',
+        });
+      }
+    });
+    if (![...langs.keys()].some((l) => l === 'vi' || l.startsWith('vi-'))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['contents'],
+        message: `expected a Vietnamese ("vi") content, found only ${[...langs.keys()].map((l) => `"${l}"`).join(', ')}`,
+      });
+    }
+    if (b.priority === 'emergency') {
+      if (!EMERGENCY_CATEGORIES.has(b.category)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['category'],
+          message: `emergency bulletins must be category disaster_emergency or security_order, found ${b.category}`,
+        });
+      }
+      if (b.schedule.end === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedule', 'end'],
+          message: 'emergency bulletins need schedule.end, when the warning stops',
+        });
+      }
+      if (b.schedule.windows?.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedule', 'windows'],
+          message: 'emergency bulletins play at once and ignore broadcast windows; remove schedule.windows',
+        });
+      }
+      if (!b.channels.includes('radio_ip') && !b.channels.includes('board')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels'],
+          message: 'emergency bulletins need a channel that plays at once: radio_ip or board',
+        });
+      }
+    }
+    const approvals = b.approvals ?? [];
+    if (APPROVED_STATES.has(b.status) && !approvals.some((a) => a.decision === 'approved')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approvals'],
+        message: `status ${b.status} needs an approval with decision "approved"`,
+      });
+    }
+    if (b.status === 'rejected' && approvals.at(-1)?.decision !== 'rejected') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approvals'],
+        message: 'status rejected needs a last approval with decision "rejected"',
+      });
+    }
+    if (PUBLISHED_STATES.has(b.status) && b.publishedAt === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['publishedAt'],
+        message: `status ${b.status} needs publishedAt`,
+      });
+    }
+    if (b.status === 'revoked') {
+      if (b.revokedAt === undefined)
+        ctx.addIssue({ code: 'custom', path: ['revokedAt'], message: 'status revoked needs revokedAt' });
+      if (b.revokeReason === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['revokeReason'],
+          message: 'status revoked needs revokeReason',
+        });
+    }
+    if (b.status === 'expired' && b.schedule.end === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule', 'end'],
+        message: 'status expired needs schedule.end',
+      });
+    }
+    const created = Date.parse(b.createdAt);
+    const notBefore = (
+      value: string | undefined,
+      path: (string | number)[],
+      after: number,
+      afterName: string,
+      afterValue: string,
+    ) => {
+      if (value !== undefined && Date.parse(value) < after) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `expected a time not before ${afterName} (${afterValue}), found ${value}`,
+        });
+      }
+    };
+    notBefore(b.updatedAt, ['updatedAt'], created, 'createdAt', b.createdAt);
+    notBefore(b.submittedAt, ['submittedAt'], created, 'createdAt', b.createdAt);
+    notBefore(b.publishedAt, ['publishedAt'], created, 'createdAt', b.createdAt);
+    for (const [i, a] of approvals.entries())
+      notBefore(a.at, ['approvals', i, 'at'], created, 'createdAt', b.createdAt);
+    if (b.publishedAt !== undefined)
+      notBefore(b.revokedAt, ['revokedAt'], Date.parse(b.publishedAt), 'publishedAt', b.publishedAt);
+  })
+  .describe('Essential-information bulletin (bản tin thông tin thiết yếu)');
+
+/** A valid bulletin (the output of {@link BulletinSchema}). */
+export type Bulletin = z.output<typeof BulletinSchema>;
+/** What {@link BulletinSchema} accepts as input. */
+export type BulletinInput = z.input<typeof BulletinSchema>;
+/** One language's content, see {@link BulletinContentSchema}. */
+export type BulletinContent = z.output<typeof BulletinContentSchema>;
+/** A media reference, see {@link MediaRefSchema}. */
+export type MediaRef = z.output<typeof MediaRefSchema>;
+/** Text-to-speech hints, see {@link TtsHintsSchema}. */
+export type TtsHints = z.output<typeof TtsHintsSchema>;
+/** Targets, see {@link TargetsSchema}. */
+export type BulletinTargets = z.output<typeof TargetsSchema>;
+/** Schedule, see {@link ScheduleSchema}. */
+export type BulletinSchedule = z.output<typeof ScheduleSchema>;
+/** A broadcast window, see {@link BroadcastWindowSchema}. */
+export type BroadcastWindow = z.output<typeof BroadcastWindowSchema>;
+/** A person, see {@link PersonSchema}. */
+export type Person = z.output<typeof PersonSchema>;
+/** The issuing body, see {@link IssuerSchema}. */
+export type Issuer = z.output<typeof IssuerSchema>;
+/** An approval step, see {@link ApprovalSchema}. */
+export type Approval = z.output<typeof ApprovalSchema>;
+/** The origin of an imported bulletin, see {@link OriginSchema}. */
+export type BulletinOrigin = z.output<typeof OriginSchema>;
