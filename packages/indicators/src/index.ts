@@ -1,2 +1,20 @@
+export {
+  agreesWithPrinted,
+  computeRate,
+  denominatorOf,
+  getIndicator,
+  levelOfCode,
+  printedDecimals,
+  rawRate,
+  roundTo,
+  sumPresent,
+  targetRate,
+  targetValue,
+  tolerance,
+  universeOf,
+} from './compute';
+export { getDataset, listDatasets } from './datasets/index';
 export { IndicatorsError, type IndicatorsErrorCode, type InputIssue } from './errors';
 export * from './model';
+export { isWardOrTown, type RegistryUnit, type UnitMapping, type UnitRegistryLike } from './registry';
+export { countInRegistry, type ValidateOptions, validateDataset } from './validate';

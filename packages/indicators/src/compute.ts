@@ -1,0 +1,262 @@
+import { IndicatorsError } from './errors';
+import type { Dataset, IndicatorDefinition, Rounding, UnitScope } from './model';
+
+/**
+ * Rounds `value` to `decimals` decimal places. Works on the decimal text of the number, so that
+ * 1.005 rounds to 1.01 with `half_up` (binary floating point would give 1.00).
+ *
+ * @example
+ * ```ts
+ * roundTo(92.27, 1); // 92.3
+ * roundTo(2.5, 0, 'half_even'); // 2
+ * ```
+ */
+export function roundTo(value: number, decimals: number, rounding: Rounding = 'half_up'): number {
+  if (!Number.isFinite(value)) {
+    throw new IndicatorsError('invalid_argument', `roundTo: expected a finite number, found ${value}`);
+  }
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 15) {
+    throw new IndicatorsError('invalid_argument', `roundTo: expected 0–15 decimals, found ${decimals}`);
+  }
+  const sign = value < 0 ? -1 : 1;
+  const abs = Math.abs(value);
+  // Shift by the exponent in text form: exact for any number printed with ≤ 15 significant digits.
+  const text = String(abs);
+  const shifted = text.includes('e') ? abs * 10 ** decimals : Number(`${text}e${decimals}`);
+  const floor = Math.floor(shifted);
+  const fraction = shifted - floor;
+  let units: number;
+  switch (rounding) {
+    case 'floor':
+      units = sign > 0 ? floor : Math.ceil(shifted);
+      break;
+    case 'ceil':
+      units = sign > 0 ? Math.ceil(shifted) : floor;
+      break;
+    case 'half_even':
+      units = fraction > 0.5 ? floor + 1 : fraction < 0.5 ? floor : floor % 2 === 0 ? floor : floor + 1;
+      break;
+    default:
+      units = fraction >= 0.5 ? floor + 1 : floor;
+  }
+  const result = (sign * units) / 10 ** decimals;
+  return Object.is(result, -0) ? 0 : result;
+}
+
+/**
+ * The rate numerator ÷ denominator × 100, unrounded; `null` when either side is missing or the
+ * denominator is 0.
+ *
+ * @example
+ * ```ts
+ * rawRate(203, 220); // 92.27…
+ * rawRate(0, 0); // null
+ * ```
+ */
+export function rawRate(numerator: number | null, denominator: number | null): number | null {
+  if (numerator === null || denominator === null || denominator === 0) return null;
+  return (numerator / denominator) * 100;
+}
+
+/**
+ * The rate numerator ÷ denominator × 100 rounded to `decimals` (default 1) with `rounding`.
+ *
+ * @example
+ * ```ts
+ * computeRate(104, 203); // 51.2
+ * computeRate(5, 17, 2); // 29.41
+ * ```
+ */
+export function computeRate(
+  numerator: number | null,
+  denominator: number | null,
+  decimals = 1,
+  rounding: Rounding = 'half_up',
+): number | null {
+  const raw = rawRate(numerator, denominator);
+  return raw === null ? null : roundTo(raw, decimals, rounding);
+}
+
+/**
+ * Number of decimals a printed number shows: `"92,3%"` → 1, `"85%"` → 0, `"29,41%"` → 2,
+ * `"203 (92,3%)"` → 1 (the rate). Accepts a comma or a dot as decimal mark.
+ *
+ * @example
+ * ```ts
+ * printedDecimals('7,0%'); // 1
+ * ```
+ */
+export function printedDecimals(printed: string): number {
+  const rate = /(\d+(?:[.,](\d+))?)\s*%/.exec(printed);
+  const text = rate ? rate[1] : printed.trim();
+  const m = /[.,](\d+)$/.exec(text ?? '');
+  return m?.[1]?.length ?? 0;
+}
+
+/**
+ * Half a unit of the last printed digit: the largest difference between a computed value and a
+ * number printed with `decimals` decimals that still agrees (0.5 for "85%", 0.05 for "92,3%").
+ *
+ * @example
+ * ```ts
+ * tolerance(1); // 0.05
+ * ```
+ */
+export function tolerance(decimals: number): number {
+  return 0.5 * 10 ** -decimals;
+}
+
+/**
+ * True when the unrounded `computed` value agrees with `printed` shown with `decimals` decimals:
+ * |computed − printed| ≤ 0.5·10^−decimals. The bound is inclusive (an exact half may have been
+ * rounded either way); a relative slack of 1e−9 absorbs binary floating-point error only.
+ *
+ * @example
+ * ```ts
+ * agreesWithPrinted(47.27, 51.2, 1); // false
+ * agreesWithPrinted(34.55, 35, 0); // true
+ * ```
+ */
+export function agreesWithPrinted(computed: number, printed: number, decimals: number): boolean {
+  const diff = Math.abs(computed - printed);
+  return diff <= tolerance(decimals) + 1e-9 * Math.max(1, Math.abs(printed));
+}
+
+/**
+ * Finds an indicator definition by id, or throws `unknown_indicator`.
+ *
+ * @example
+ * ```ts
+ * getIndicator(getDataset('gia-lai-2024'), 'commune_radio').refs; // ['I.1.1', 'II.I.1']
+ * ```
+ */
+export function getIndicator(dataset: Dataset, id: string): IndicatorDefinition {
+  const def = dataset.indicators.find((d) => d.id === id);
+  if (!def) {
+    throw new IndicatorsError(
+      'unknown_indicator',
+      `expected one of ${dataset.indicators.map((d) => `"${d.id}"`).join(', ')}, found "${id}"`,
+    );
+  }
+  return def;
+}
+
+/**
+ * How many units of `scope` the unit `unitCode` has at the dataset's snapshot: a universe the
+ * dataset records (printed first, then implied), 1 for a unit counting itself (a district in the
+ * `district` scope, the province in the `province` scope), otherwise `null`.
+ *
+ * @example
+ * ```ts
+ * universeOf(getDataset('gia-lai-2024'), 'wards_towns', '64'); // 38
+ * ```
+ */
+export function universeOf(dataset: Dataset, scope: UnitScope, unitCode: string): number | null {
+  const printed = dataset.universes.find(
+    (u) => u.scope === scope && u.unitCode === unitCode && u.basis === 'printed',
+  );
+  if (printed) return printed.value;
+  const implied = dataset.universes.find((u) => u.scope === scope && u.unitCode === unitCode);
+  if (implied) return implied.value;
+  const level = dataset.units.find((u) => u.code === unitCode)?.level ?? levelOfCode(unitCode);
+  if ((scope === 'district' && level === 'district') || (scope === 'province' && level === 'province'))
+    return 1;
+  return null;
+}
+
+/**
+ * Level of a GSO unit code from its length: 2 digits province, 3 district, 5 commune.
+ *
+ * @example
+ * ```ts
+ * levelOfCode('23575'); // 'commune'
+ * ```
+ */
+export function levelOfCode(code: string): 'province' | 'district' | 'commune' {
+  return code.length <= 2 ? 'province' : code.length === 3 ? 'district' : 'commune';
+}
+
+/**
+ * The target value of one (indicator, unit, year), or `null` when the dataset has none or it is
+ * missing.
+ *
+ * @example
+ * ```ts
+ * targetValue(getDataset('gia-lai-2024'), 'commune_radio', '64', 2024); // 203
+ * ```
+ */
+export function targetValue(
+  dataset: Dataset,
+  indicator: string,
+  unitCode: string,
+  year: number,
+): number | null {
+  return (
+    dataset.targets.find((t) => t.indicator === indicator && t.unitCode === unitCode && t.year === year)
+      ?.value ?? null
+  );
+}
+
+/**
+ * The denominator of a rate indicator for one unit and year, from a lookup of values (used for
+ * `{indicator}` denominators) and the dataset universes. `null` when it cannot be known.
+ *
+ * @example
+ * ```ts
+ * const ds = getDataset('gia-lai-2024');
+ * denominatorOf(ds, getIndicator(ds, 'commune_radio_ict'), '64', 2024, (id, unit, year) => targetValue(ds, id, unit, year)); // 203
+ * ```
+ */
+export function denominatorOf(
+  dataset: Dataset,
+  def: IndicatorDefinition,
+  unitCode: string,
+  year: number,
+  lookup: (indicator: string, unitCode: string, year: number) => number | null,
+): number | null {
+  if (!def.denominator) return null;
+  if ('universe' in def.denominator) return universeOf(dataset, def.denominator.universe, unitCode);
+  return lookup(def.denominator.indicator, unitCode, year);
+}
+
+/**
+ * The rate of a target: target value ÷ denominator × 100, rounded as the indicator says. `null`
+ * for non-rate indicators and when a side is missing.
+ *
+ * @example
+ * ```ts
+ * targetRate(getDataset('gia-lai-2024'), 'commune_radio', '64', 2024); // 92.3
+ * ```
+ */
+export function targetRate(
+  dataset: Dataset,
+  indicator: string,
+  unitCode: string,
+  year: number,
+): number | null {
+  const def = getIndicator(dataset, indicator);
+  if (def.kind !== 'rate') return null;
+  const lookup = (id: string, unit: string, y: number) => targetValue(dataset, id, unit, y);
+  return computeRate(
+    lookup(indicator, unitCode, year),
+    denominatorOf(dataset, def, unitCode, year, lookup),
+    def.decimals,
+    def.rounding,
+  );
+}
+
+/**
+ * Sums values, treating `null` as missing: `null` when every value is missing, otherwise the sum
+ * of the values present.
+ *
+ * @example
+ * ```ts
+ * sumPresent([1, null, 2]); // 3
+ * sumPresent([null]); // null
+ * ```
+ */
+export function sumPresent(values: readonly (number | null)[]): number | null {
+  let sum: number | null = null;
+  for (const v of values) if (v !== null) sum = (sum ?? 0) + v;
+  return sum;
+}
