@@ -2,10 +2,16 @@ const MARKER = Symbol.for('@nguon/bulletin/error');
 
 /**
  * Error codes raised by `@nguon/bulletin`. `invalid_bulletin`: the input breaks the bulletin schema;
- * `invalid_json`: the text is not JSON; `media_read_failed`: a media stream failed while hashing.
+ * `invalid_json`: the text is not JSON; `media_read_failed`: a media stream failed while hashing; `media_too_large`: it
+ * passed the size limit.
  * The CAP module adds its own `cap_*` codes.
  */
-export type BulletinErrorCode = 'invalid_bulletin' | 'invalid_json' | 'media_read_failed' | (string & {});
+export type BulletinErrorCode =
+  | 'invalid_bulletin'
+  | 'invalid_json'
+  | 'media_read_failed'
+  | 'media_too_large'
+  | (string & {});
 
 /**
  * One problem found in a bulletin: where (`at`, a JSON path such as `$.contents[1].lang`, and the raw

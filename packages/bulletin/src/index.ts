@@ -2,6 +2,8 @@ export * from './cap';
 export * from './catalogues';
 export * from './errors';
 export * from './examples';
+export * from './json-schema';
 export * from './language-script';
+export * from './media-hash';
 export * from './parse';
 export * from './schema';
