@@ -3,4 +3,22 @@
  *
  * @packageDocumentation
  */
-export {};
+export {
+  datasetToCsv,
+  parseActualsCsv,
+  parseTidyCsv,
+  parseValueText,
+  TIDY_CSV_COLUMNS,
+  writeTidyCsv,
+} from './io/csv';
+export { detectFormat, type FileFormat } from './io/format';
+export {
+  datasetToJson,
+  datasetToTidyJson,
+  type ParsedJsonFile,
+  parseJsonFile,
+  type TidyJsonRow,
+} from './io/json';
+export { formatViNumber, type PrintedFigure, parsePrinted } from './io/printed';
+export { datasetFromTidyRows, datasetToTidyRows, unitLabel } from './io/tidy';
+export { readDatasetXlsx, SHEETS, writeDatasetXlsx } from './io/xlsx';
