@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * const u: RegistryUnit = { code: '622', name: 'Thành phố Pleiku', level: 'district', type: 'thanh_pho', parent: '64' };
+ * const u: RegistryUnit = { code: '622', name: 'Thành phố Pleiku', level: 'district', type: 'city', parent: '64' };
  * ```
  */
 export interface RegistryUnit {
@@ -41,13 +41,15 @@ export interface UnitMapping {
  */
 export interface UnitRegistryLike {
   get(code: string, at: string): RegistryUnit | undefined | null;
+  explainMapping(
+    code: string,
+    options: { from: string; to: string },
+  ): { mappings: readonly UnitMapping[]; unmapped: readonly { code: string; name: string }[] };
   descendants(
     code: string,
     at: string,
     options?: { level?: 'district' | 'commune' },
   ): readonly RegistryUnit[];
-  mapForward(code: string, options: { from: string; to: string }): readonly UnitMapping[];
-  mapBackward(code: string, options: { from: string; to: string }): readonly UnitMapping[];
 }
 
 /**
@@ -56,15 +58,11 @@ export interface UnitRegistryLike {
  *
  * @example
  * ```ts
- * isWardOrTown({ code: '23575', name: 'Phường Tây Sơn', level: 'commune', type: 'phuong', parent: '622' }); // true
+ * isWardOrTown({ code: '23575', name: 'Phường Tây Sơn', level: 'commune', type: 'ward', parent: '622' }); // true
  * ```
  */
 export function isWardOrTown(unit: RegistryUnit): boolean {
-  const t = unit.type
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase();
-  if (/phuong|ward|thi[ _-]?tran|township|^town$/.test(t)) return true;
-  if (/^(xa|commune|dac[ _-]?khu|special)/.test(t)) return false;
-  return /^(phường|thị trấn)\s/i.test(unit.name);
+  if (unit.type === 'ward' || unit.type === 'township') return true;
+  if (unit.type === 'commune' || unit.type === 'special-zone') return false;
+  return /^(phường|thị trấn)\s/iu.test(unit.name);
 }
