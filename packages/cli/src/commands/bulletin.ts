@@ -1,5 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type Bulletin, BulletinError, type BulletinIssue, parseBulletinJson } from '@nguon/bulletin';
 import type { Command } from 'commander';
-import type { CliIo } from '../io';
+import { CliExit, type CliIo } from '../io';
 
-/** Registers the `nguon bulletin` commands. */
-export function registerBulletinCommands(_program: Command, _io: CliIo): void {}
+type FileResult =
+  | { file: string; ok: true; bulletin: Bulletin }
+  | { file: string; ok: false; problems: BulletinIssue[] };
+
+async function validateFile(file: string, io: CliIo): Promise<FileResult> {
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const message = `${file}: cannot read the file (${reason})`;
+    return { file, ok: false, problems: [{ path: [], at: '$', code: 'unreadable', message }] };
+  }
+  try {
+    return { file, ok: true, bulletin: parseBulletinJson(text, file) };
+  } catch (error) {
+    if (!BulletinError.isInstance(error)) throw error;
+    if (error.code === 'invalid_json') {
+      return {
+        file,
+        ok: false,
+        problems: [{ path: [], at: '$', code: 'invalid_json', message: error.message }],
+      };
+    }
+    return { file, ok: false, problems: [...error.issues] };
+  }
+}
+
+/** File-level problems (unreadable, bad JSON) carry their own location; the others get `FILE: $.path:`. */
+function problemLine(file: string, problem: BulletinIssue): string {
+  return problem.code === 'unreadable' || problem.code === 'invalid_json'
+    ? problem.message
+    : `${file}: ${problem.at}: ${problem.message}`;
+}
+
+function summary(b: Bulletin): string {
+  const langs = b.contents.map((c) => c.lang).join(', ');
+  return `bulletin ${b.id} v${b.version}: ${b.status}, ${b.priority}, ${b.category}, languages ${langs}, channels ${b.channels.join(', ')}`;
+}
+
+/**
+ * Registers `nguon bulletin validate FILE…`: checks bulletin JSON files against the schema. Prints
+ * `ok FILE: …` per valid file on stdout; for an invalid one prints every problem as
+ * `FILE: $.json.path: message`, one per line, on stdout, and exits 1. `--json` prints one JSON report.
+ *
+ * @example
+ * ```sh
+ * nguon bulletin validate flood.json
+ * ```
+ */
+export function registerBulletinCommands(program: Command, io: CliIo): void {
+  const bulletin = program
+    .command('bulletin')
+    .description('essential-information bulletins (bản tin thông tin thiết yếu)');
+  bulletin
+    .command('validate')
+    .description('check bulletin JSON files against the bulletin schema; exit 1 when any has a problem')
+    .argument('<files...>', 'bulletin JSON files')
+    .option('--json', 'print a JSON report instead of lines')
+    .action(async (files: string[], options: { json?: boolean }) => {
+      const results: FileResult[] = [];
+      for (const file of files) results.push(await validateFile(file, io));
+      const failed = results.filter((r) => !r.ok);
+      if (options.json) {
+        const report = results.map((r) =>
+          r.ok
+            ? { file: r.file, ok: true, id: r.bulletin.id, version: r.bulletin.version }
+            : {
+                file: r.file,
+                ok: false,
+                problems: r.problems.map(({ at, code, message }) => ({ at, code, message })),
+              },
+        );
+        io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+      } else {
+        for (const r of results) {
+          if (r.ok) io.stdout(`ok ${r.file}: ${summary(r.bulletin)}\n`);
+          else for (const p of r.problems) io.stdout(`${problemLine(r.file, p)}\n`);
+        }
+        if (failed.length > 0) {
+          const count = failed.reduce((n, r) => n + (r.ok ? 0 : r.problems.length), 0);
+          io.stderr(
+            `${count} problem${count === 1 ? '' : 's'} in ${failed.length} of ${results.length} file${results.length === 1 ? '' : 's'}\n`,
+          );
+        }
+      }
+      if (failed.length > 0) throw new CliExit(1);
+    });
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exampleFloodWarning, examplePolicyNotice } from '@nguon/bulletin';
+import { describe, expect, test } from 'vitest';
+import { run } from '../test-helpers';
+
+function dirWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nguon-bulletin-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe('nguon bulletin validate', () => {
+  test('a valid bulletin prints an ok summary and exits 0', async () => {
+    const cwd = dirWith({ 'flood.json': JSON.stringify(exampleFloodWarning, null, 2) });
+    const result = await run(['bulletin', 'validate', 'flood.json'], cwd);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `ok flood.json: bulletin ${exampleFloodWarning.id} v2: published, emergency, disaster_emergency, languages vi, jra, channels radio_ip, board\n`,
+    );
+  });
+
+  test('every problem is printed with its JSON path, one per line, exit 1', async () => {
+    const bad = {
+      ...examplePolicyNotice,
+      priority: 'urgent',
+      schedule: { ...examplePolicyNotice.schedule, end: '2026-11-01T00:00:00Z' },
+    };
+    const cwd = dirWith({
+      'bad.json': JSON.stringify(bad),
+      'good.json': JSON.stringify(examplePolicyNotice),
+    });
+    const result = await run(['bulletin', 'validate', 'bad.json', 'good.json'], cwd);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^bad\.json: \$\.priority: /);
+    expect(lines[1]).toBe(
+      'bad.json: $.schedule.end: expected end after start (2026-12-01T00:00:00+07:00), found 2026-11-01T00:00:00Z',
+    );
+    expect(lines[2]).toMatch(/^ok good\.json: /);
+    expect(result.stderr).toBe('2 problems in 1 of 2 files\n');
+  });
+
+  test('invalid JSON gives the file, line and column', async () => {
+    const cwd = dirWith({ 'broken.json': '{\n  "id": "x",\n  "version": 1,,\n}' });
+    const result = await run(['bulletin', 'validate', 'broken.json'], cwd);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^broken\.json:3:16: not valid JSON/);
+  });
+
+  test('a missing file is reported, exit 1', async () => {
+    const result = await run(['bulletin', 'validate', 'nope.json']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('nope.json: cannot read the file (ENOENT)\n');
+  });
+
+  test('--json prints a machine-readable report', async () => {
+    const cwd = dirWith({ 'b.json': JSON.stringify({ ...examplePolicyNotice, version: 0 }) });
+    const result = await run(['bulletin', 'validate', '--json', 'b.json'], cwd);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report).toEqual([
+      {
+        file: 'b.json',
+        ok: false,
+        problems: [{ at: '$.version', code: 'too_small', message: expect.any(String) }],
+      },
+    ]);
+  });
+});
