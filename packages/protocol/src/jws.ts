@@ -309,7 +309,13 @@ async function open<K>(input: string | Uint8Array, trust: TrustStore<K>): Promis
       },
     );
   }
-  if (!(await trust.backend.verify(key, jws.slice(0, last), signature))) {
+  // 64 bytes are 86 base64url characters whose last one carries 4 unused bits; only the canonical
+  // form (those bits zero) is accepted, so one signature has exactly one spelling.
+  if (
+    signature.length !== 86 ||
+    !'AQgw'.includes(signature.charAt(85)) ||
+    !(await trust.backend.verify(key, jws.slice(0, last), signature))
+  ) {
     return failure(
       'bad_signature',
       'P-S2',

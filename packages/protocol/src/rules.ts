@@ -199,7 +199,7 @@ export const RULES = {
   ),
   'P-X1': rule(
     'X',
-    'The JWS protected header has alg "EdDSA" and a kid; crit and b64 are refused. Signers emit exactly {"alg":"EdDSA","kid":…}. A wrong alg is bad_signature, a missing kid unknown_key.',
+    'The JWS protected header has alg "EdDSA" and a kid; crit and b64 are refused. Signers emit exactly {"alg":"EdDSA","kid":…}. A wrong alg is bad_signature, a missing kid unknown_key. The signature part must be the canonical 86-character base64url form of 64 bytes, else bad_signature.',
     'protocol',
   ),
   'P-X2': rule(
