@@ -1,5 +1,19 @@
 export { CapError, type CapErrorCode, type CapIssue } from './errors';
 export {
+  type BulletinToCapOptions,
+  bulletinToCap,
+  type CapAreaPassthrough,
+  type CapImport,
+  type CapInfoPassthrough,
+  type CapPassthrough,
+  type CapToBulletinOptions,
+  capToBulletin,
+  categoryFromCap,
+  priorityFromCap,
+  toCapDateTime,
+  VN_GSO,
+} from './mapping';
+export {
   CAP_CATEGORIES,
   CAP_CERTAINTIES,
   CAP_MSG_TYPES,
