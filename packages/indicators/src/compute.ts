@@ -109,7 +109,7 @@ export function tolerance(decimals: number): number {
 /**
  * True when the unrounded `computed` value agrees with `printed` shown with `decimals` decimals:
  * |computed − printed| ≤ 0.5·10^−decimals. The bound is inclusive (an exact half may have been
- * rounded either way); a relative slack of 1e−9 absorbs binary floating-point error only.
+ * rounded either way); a relative slack of 1e−12 absorbs binary floating-point error only.
  *
  * @example
  * ```ts
@@ -119,7 +119,7 @@ export function tolerance(decimals: number): number {
  */
 export function agreesWithPrinted(computed: number, printed: number, decimals: number): boolean {
   const diff = Math.abs(computed - printed);
-  return diff <= tolerance(decimals) + 1e-9 * Math.max(1, Math.abs(printed));
+  return diff <= tolerance(decimals) + 1e-12 * Math.max(1, Math.abs(printed));
 }
 
 /**

@@ -58,9 +58,11 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
   const unitOrder = new Map(dataset.units.map((u, i) => [u.code, i]));
   const lookup = (id: string, unit: string, year: number) => targetValue(dataset, id, unit, year);
   const unitName = (code: string) => dataset.units.find((u) => u.code === code)?.name ?? code;
-  const indicatorFor = (scope: UnitScope) =>
+  // The indicator a universe belongs to: the one whose table row the universe is printed on.
+  const indicatorFor = (u: { scope: UnitScope; ref: string }) =>
+    dataset.indicators.find((d) => d.refs.some((r) => u.ref === r || u.ref.startsWith(`${r}.`)))?.id ??
     dataset.indicators.find(
-      (d) => d.denominator && 'universe' in d.denominator && d.denominator.universe === scope,
+      (d) => d.denominator && 'universe' in d.denominator && d.denominator.universe === u.scope,
     )?.id ??
     dataset.indicators[0]?.id ??
     'unknown';
@@ -74,7 +76,7 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
       findings.push({
         kind: 'breakdown_sum',
         severity: 'error',
-        indicator: indicatorFor(u.scope),
+        indicator: indicatorFor(u),
         unitCode: u.unitCode,
         ref: u.ref,
         published: u.value,
@@ -98,7 +100,7 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
       findings.push({
         kind: 'breakdown_sum',
         severity: 'error',
-        indicator: indicatorFor(total.scope),
+        indicator: indicatorFor(total),
         unitCode: total.unitCode,
         ref: total.ref,
         published: total.value,
@@ -116,7 +118,7 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
       findings.push({
         kind: 'breakdown_sum',
         severity: 'error',
-        indicator: indicatorFor('commune_level'),
+        indicator: indicatorFor(all),
         unitCode: u.code,
         ref: all.ref,
         published: all.value,
@@ -136,7 +138,7 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
         findings.push({
           kind: 'universe_mismatch',
           severity: 'warning',
-          indicator: indicatorFor(u.scope),
+          indicator: indicatorFor(u),
           unitCode: u.unitCode,
           ref: u.ref,
           published: u.value,
