@@ -22,3 +22,5 @@ export {
 export { formatViNumber, type PrintedFigure, parsePrinted } from './io/printed';
 export { datasetFromTidyRows, datasetToTidyRows, unitLabel } from './io/tidy';
 export { readDatasetXlsx, SHEETS, writeDatasetXlsx } from './io/xlsx';
+export { barChartSvg, type ChartSeries, lineChartSvg } from './report/charts';
+export { type ReportLanguage, type ReportOptions, renderReport } from './report/html';
