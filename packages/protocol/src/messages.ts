@@ -86,6 +86,18 @@ export const addresseeSchema = z
   );
 
 /**
+ * An absolute `http:` or `https:` URL (media and live sources).
+ *
+ * @example
+ * ```ts
+ * httpUrlSchema.parse('https://media.example.vn/a.mp3');
+ * ```
+ */
+export const httpUrlSchema = z
+  .url({ protocol: /^https?$/ })
+  .regex(/^https?:\/\/\S+$/, 'expected an http(s) URL');
+
+/**
  * A local clock time `HH:MM` (00:00–23:59).
  *
  * @example
@@ -129,7 +141,7 @@ export const windowSchema = z.object({
  * ```
  */
 export const mediaSchema = z.object({
-  url: z.url({ protocol: /^https?$/ }),
+  url: httpUrlSchema,
   sha256: sha256Schema,
   size: z.int().min(0),
   mime: z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i, 'expected a MIME type such as audio/mpeg'),
@@ -324,7 +336,7 @@ export const bulletinDeliverBodySchema = z.object({
 export const bulletinRevokeBodySchema = z.object({ bulletinId: z.string().min(1).max(128) });
 /** Body of `live.start`. @example `liveStartBodySchema.shape.format` */
 export const liveStartBodySchema = z.object({
-  url: z.url({ protocol: /^https?$/ }),
+  url: httpUrlSchema,
   format: z.enum(['hls', 'icecast']),
   priority: prioritySchema,
   until: timeSchema,
