@@ -14,7 +14,8 @@ export type DateLike = string | Date;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-let lastInput: string | undefined;
+// Day strings already checked; real programs ask about a handful of dates over and over.
+const checked = new Set<string>();
 
 /**
  * Turns a `DateLike` into `'YYYY-MM-DD'`, or throws `AreasError` (`invalid_date`) naming the input.
@@ -26,7 +27,7 @@ let lastInput: string | undefined;
  */
 export function toDay(at: DateLike, what = 'date'): string {
   if (typeof at === 'string') {
-    if (at === lastInput) return at;
+    if (checked.has(at)) return at;
     const match = DAY.exec(at);
     if (match) {
       const year = Number(match[1]);
@@ -35,7 +36,8 @@ export function toDay(at: DateLike, what = 'date'): string {
       const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
       const max = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
       if (month >= 1 && day >= 1 && day <= max) {
-        lastInput = at;
+        if (checked.size > 1000) checked.clear();
+        checked.add(at);
         return at;
       }
     }

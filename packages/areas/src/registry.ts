@@ -1,4 +1,4 @@
-import data from './data/units.json';
+import { UNIT_DATA_JSON } from './data/generated/units';
 import { type DateLike, toDay } from './dates';
 import { AreasError } from './errors';
 import { editDistance, normalizeName, spellingKey, splitTypePrefix } from './normalize';
@@ -143,11 +143,13 @@ interface SearchKeys {
 export class UnitRegistry {
   /** Dates (YYYY-MM-DD) of the source snapshots, oldest first. */
   readonly snapshots: readonly string[];
-  readonly #units: readonly Unit[];
+  readonly #columns: Columns;
+  readonly #count: number;
+  // Unit objects, indices by parent and links are built on first use so that loading stays cheap.
+  readonly #units: (Unit | undefined)[];
   readonly #byCode = new Map<string, number[]>();
-  readonly #byParent = new Map<string, number[]>();
-  readonly #next = new Map<number, [number, Rank][]>();
-  readonly #previous = new Map<number, [number, Rank][]>();
+  #byParentIndex: Map<string, number[]> | undefined;
+  #linkIndex: { next: Map<number, [number, Rank][]>; previous: Map<number, [number, Rank][]> } | undefined;
   readonly #index = new Map<Unit, number>();
   readonly #periods = new Map<number, number[]>();
   #keys: SearchKeys[] | undefined;
@@ -155,41 +157,74 @@ export class UnitRegistry {
   /** @internal Use `loadUnits()`. */
   constructor(columns: Columns) {
     this.snapshots = Object.freeze([...columns.snapshots]);
-    const dates = columns.snapshots;
-    const units: Unit[] = new Array(columns.code.length);
-    for (let i = 0; i < units.length; i++) {
-      const kind = UNIT_TYPES[columns.type[i]!]!;
-      const shortName = columns.name[i]!;
-      const code = columns.code[i]!;
-      const parent = columns.parent[i] || null;
-      const to = columns.to[i]!;
-      const given = columns.nameEn[i];
-      const unit: Unit = Object.freeze({
-        code,
-        level: kind.level,
-        name: `${kind.word} ${shortName}`,
-        shortName,
-        // Derived on read: folding 15,000 names up front would double the load time.
-        get nameEn() {
-          return given ?? englishName(kind.english, shortName);
-        },
-        type: kind.type,
-        parent,
-        validFrom: dates[columns.from[i]!]!,
-        validTo: to < 0 ? null : dates[to]!,
-      });
-      units[i] = unit;
-      this.#index.set(unit, i);
-      push(this.#byCode, code, i);
-      if (parent) push(this.#byParent, parent, i);
+    this.#columns = columns;
+    this.#count = columns.code.length;
+    this.#units = new Array(this.#count);
+    const codes = columns.code;
+    for (let i = 0; i < this.#count; i++) push(this.#byCode, codes[i]!, i);
+  }
+
+  #unit(i: number): Unit {
+    const cached = this.#units[i];
+    if (cached) return cached;
+    const columns = this.#columns;
+    const dates = this.snapshots;
+    const kind = UNIT_TYPES[columns.type[i]!]!;
+    const shortName = columns.name[i]!;
+    const to = columns.to[i]!;
+    const unit: Unit = Object.freeze({
+      code: columns.code[i]!,
+      level: kind.level,
+      name: `${kind.word} ${shortName}`,
+      shortName,
+      nameEn: columns.nameEn[i] ?? englishName(kind.english, shortName),
+      type: kind.type,
+      parent: columns.parent[i] || null,
+      validFrom: dates[columns.from[i]!]!,
+      validTo: to < 0 ? null : dates[to]!,
+    });
+    this.#units[i] = unit;
+    this.#index.set(unit, i);
+    return unit;
+  }
+
+  /** True when version `i` is in force on `day`, read from the columns without building the unit. */
+  #inForce(i: number, day: string): boolean {
+    const dates = this.snapshots;
+    const to = this.#columns.to[i]!;
+    return dates[this.#columns.from[i]!]! <= day && (to < 0 || day < dates[to]!);
+  }
+
+  get #byParent(): Map<string, number[]> {
+    if (!this.#byParentIndex) {
+      this.#byParentIndex = new Map();
+      const parents = this.#columns.parent;
+      for (let i = 0; i < this.#count; i++) if (parents[i]) push(this.#byParentIndex, parents[i]!, i);
     }
-    this.#units = units;
-    const links = columns.links;
-    for (let i = 0; i + 2 < links.length; i += 3) {
-      const [from, to, type] = [links[i]!, links[i + 1]!, links[i + 2] as Rank];
-      push(this.#next, from, [to, type]);
-      push(this.#previous, to, [from, type]);
+    return this.#byParentIndex;
+  }
+
+  get #next(): Map<number, [number, Rank][]> {
+    return this.#links().next;
+  }
+
+  get #previous(): Map<number, [number, Rank][]> {
+    return this.#links().previous;
+  }
+
+  #links() {
+    if (!this.#linkIndex) {
+      const next = new Map<number, [number, Rank][]>();
+      const previous = new Map<number, [number, Rank][]>();
+      const links = this.#columns.links;
+      for (let i = 0; i + 2 < links.length; i += 3) {
+        const [from, to, type] = [links[i]!, links[i + 1]!, links[i + 2] as Rank];
+        push(next, from, [to, type]);
+        push(previous, to, [from, type]);
+      }
+      this.#linkIndex = { next, previous };
     }
+    return this.#linkIndex;
   }
 
   /**
@@ -206,9 +241,9 @@ export class UnitRegistry {
     const pool = filter.parent !== undefined ? (this.#byParent.get(filter.parent) ?? []) : this.#period(day);
     const result: Unit[] = [];
     for (const i of pool) {
-      const unit = this.#units[i]!;
+      if (filter.parent !== undefined && !this.#inForce(i, day)) continue;
+      const unit = this.#unit(i);
       if (filter.level !== undefined && unit.level !== filter.level) continue;
-      if (filter.parent !== undefined && !inForce(unit, day)) continue;
       result.push(unit);
     }
     return result;
@@ -227,10 +262,7 @@ export class UnitRegistry {
     const day = this.#day(at);
     const list = this.#byCode.get(code);
     if (list === undefined) return undefined;
-    for (const i of list) {
-      const unit = this.#units[i]!;
-      if (unit.validFrom <= day && (unit.validTo === null || day < unit.validTo)) return unit;
-    }
+    for (const i of list) if (this.#inForce(i, day)) return this.#unit(i);
     return undefined;
   }
 
@@ -319,7 +351,7 @@ export class UnitRegistry {
    * ```
    */
   versions(code: string): Unit[] {
-    return (this.#byCode.get(code) ?? []).map((i) => this.#units[i]!);
+    return (this.#byCode.get(code) ?? []).map((i) => this.#unit(i));
   }
 
   /**
@@ -353,10 +385,10 @@ export class UnitRegistry {
       });
     }
     const keys = this.#searchKeys();
-    const pool = day === undefined ? this.#units.map((_, i) => i) : this.#period(day);
+    const pool = day === undefined ? Array.from({ length: this.#count }, (_, i) => i) : this.#period(day);
     const found = new Map<string, UnitMatch>();
     for (const i of pool) {
-      const unit = this.#units[i]!;
+      const unit = this.#unit(i);
       if (opts.level !== undefined && unit.level !== opts.level) continue;
       const key = keys[i]!;
       let best: { score: number; exact: boolean } | undefined;
@@ -446,7 +478,7 @@ export class UnitRegistry {
     const start = this.#index.get(unit)!;
     if (unit.level === 'commune') {
       const { hits, unmapped } = this.#trace(start, to, direction);
-      const mappings = [...hits].map(([i, rank]) => mapping(this.#units[i]!, rank));
+      const mappings = [...hits].map(([i, rank]) => mapping(this.#unit(i), rank));
       return {
         unit,
         direction,
@@ -468,7 +500,7 @@ export class UnitRegistry {
     }
     const mappings: UnitMapping[] = [];
     for (const i of targets) {
-      const target = this.#units[i]!;
+      const target = this.#unit(i);
       const [older, olderAt, newer, newerAt] =
         direction === 'forward' ? [unit, from, target, to] : [target, to, unit, from];
       let rank: Rank = 2;
@@ -497,8 +529,8 @@ export class UnitRegistry {
       const seen = best.get(i);
       if (seen !== undefined && seen <= rank) continue;
       best.set(i, rank);
-      const unit = this.#units[i]!;
-      if (inForce(unit, day)) {
+      const unit = this.#unit(i);
+      if (this.#inForce(i, day)) {
         hits.set(i, rank);
         continue;
       }
@@ -540,7 +572,7 @@ export class UnitRegistry {
 
   /** The unit of `level` that contains version `i` on `at` (itself if it is of that level). */
   #lift(i: number, level: UnitLevel, at: string): number | undefined {
-    let unit: Unit | undefined = this.#units[i]!;
+    let unit: Unit | undefined = this.#unit(i);
     while (unit && unit.level !== level) {
       if (LEVEL_RANK[unit.level] < LEVEL_RANK[level]) return level === 'commune' ? i : undefined;
       unit = unit.parent ? this.get(unit.parent, at) : undefined;
@@ -549,7 +581,7 @@ export class UnitRegistry {
   }
 
   #levelExists(level: UnitLevel, at: string): boolean {
-    return this.#period(at).some((i) => this.#units[i]!.level === level);
+    return this.#period(at).some((i) => this.#unit(i).level === level);
   }
 
   #isWithin(unit: Unit, code: string, at: string): boolean {
@@ -562,7 +594,7 @@ export class UnitRegistry {
   }
 
   #list(indices: Iterable<number>): Unit[] {
-    return [...indices].map((i) => this.#units[i]!).sort((a, b) => a.code.localeCompare(b.code));
+    return [...indices].map((i) => this.#unit(i)).sort((a, b) => a.code.localeCompare(b.code));
   }
 
   /** Versions in force on a day; computed once per interval between snapshots. */
@@ -573,7 +605,7 @@ export class UnitRegistry {
     if (!list) {
       const start = this.snapshots[slot]!;
       list = [];
-      for (let i = 0; i < this.#units.length; i++) if (inForce(this.#units[i]!, start)) list.push(i);
+      for (let i = 0; i < this.#count; i++) if (this.#inForce(i, start)) list.push(i);
       this.#periods.set(slot, list);
     }
     return list;
@@ -593,7 +625,8 @@ export class UnitRegistry {
 
   #searchKeys(): SearchKeys[] {
     if (!this.#keys) {
-      this.#keys = this.#units.map((unit) => {
+      this.#keys = Array.from({ length: this.#count }, (_, i) => {
+        const unit = this.#unit(i);
         const folded = normalizeName(unit.shortName);
         return {
           folded,
@@ -656,10 +689,6 @@ function sortMappings(list: UnitMapping[]): UnitMapping[] {
   return list.sort((a, b) => a.code.localeCompare(b.code));
 }
 
-function inForce(unit: Unit, day: string): boolean {
-  return unit.validFrom <= day && (unit.validTo === null || day < unit.validTo);
-}
-
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -675,8 +704,28 @@ function checkLevel(level: string): void {
   }
 }
 
+const ASCII_OF = new Map<string, string>();
+
+/** "Đăk Đoa" → "Dak Doa"; a per-character cache keeps this cheap for 15,000 names at load time. */
+function ascii(text: string): string {
+  let out = '';
+  for (const char of text) {
+    if (char.charCodeAt(0) < 128) {
+      out += char;
+      continue;
+    }
+    let plain = ASCII_OF.get(char);
+    if (plain === undefined) {
+      plain = char.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+      ASCII_OF.set(char, plain);
+    }
+    out += plain;
+  }
+  return out;
+}
+
 function englishName(word: string, shortName: string): string {
-  const plain = shortName.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+  const plain = ascii(shortName);
   return /^\d/.test(plain) ? `${word} ${plain}` : `${plain} ${word}`;
 }
 
@@ -694,6 +743,6 @@ let registry: UnitRegistry | undefined;
  * ```
  */
 export function loadUnits(): UnitRegistry {
-  registry ??= new UnitRegistry(data as Columns);
+  registry ??= new UnitRegistry(JSON.parse(UNIT_DATA_JSON) as Columns);
   return registry;
 }
