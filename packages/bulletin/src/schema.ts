@@ -135,9 +135,8 @@ export const UnitCodeSchema = z
 const nonBlank = (max: number, what: string) =>
   z
     .string()
-    .min(1, `expected a non-empty ${what}`)
     .max(max, `expected a ${what} of at most ${max} characters`)
-    .regex(/\S/, `expected a ${what} that is not only spaces`);
+    .regex(/\S/, `expected a non-empty ${what}, not only spaces`);
 
 /**
  * A reference to a media file (audio, image, video): where to fetch it and how to verify it.
