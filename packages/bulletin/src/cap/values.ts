@@ -25,8 +25,8 @@ export function checkCapDateTime(text: string): string | undefined {
     return `no such calendar date in ${JSON.stringify(text)}`;
   if ((hour as number) > 23 || (minute as number) > 59 || (second as number) > 59)
     return `no such time of day in ${JSON.stringify(text)}`;
-  if ((offH as number) > 14 || (offM as number) > 59)
-    return `time-zone offset out of range in ${JSON.stringify(text)}`;
+  if ((offM as number) > 59 || (offH as number) * 60 + (offM as number) > 840)
+    return `time-zone offset beyond ±14:00 in ${JSON.stringify(text)}`;
   return undefined;
 }
 
@@ -114,7 +114,7 @@ export function formatDecimal(n: number): string {
   const s = String(n);
   if (!/e/i.test(s)) return s;
   const negative = s.startsWith('-');
-  const [mantissa, exponent] = s.replace('-', '').split(/e/i) as [string, string];
+  const [mantissa, exponent] = (negative ? s.slice(1) : s).split(/e/i) as [string, string];
   const point = mantissa.indexOf('.');
   const digits = mantissa.replace('.', '');
   const position = (point === -1 ? mantissa.length : point) + Number(exponent);
