@@ -62,6 +62,21 @@ describe('generated documents', () => {
     expect(validators.size).toBe(COMMAND_TYPES.length + EVENT_TYPES.length + 4);
   });
 
+  it('P-T4 the AsyncAPI document sends commands and events at QoS 1 and retains only presence', () => {
+    const doc = JSON.parse(read('asyncapi.json')) as {
+      operations: Record<
+        string,
+        { channel: { $ref: string }; bindings: { mqtt: { qos: number; retain: boolean } } }
+      >;
+    };
+    const operations = Object.values(doc.operations);
+    expect(operations).toHaveLength(3 + EVENT_TYPES.length);
+    for (const op of operations) {
+      expect(op.bindings.mqtt.qos).toBe(1);
+      expect(op.bindings.mqtt.retain).toBe(op.channel.$ref === '#/channels/presence');
+    }
+  });
+
   it('the AsyncAPI 3.0 document parses with @asyncapi/parser without errors or warnings', async () => {
     const { document, diagnostics } = await new Parser().parse(read('asyncapi.json'));
     const problems = diagnostics
