@@ -250,7 +250,7 @@ export const Target = z.strictObject({
 export type Target = z.infer<typeof Target>;
 
 /**
- * A figure exactly as the document prints it, kept so that {@link validateDataset} can recompute
+ * A figure exactly as the document prints it, kept so that `validateDataset` can recompute
  * and compare. `printed` is the cell text ("203 (92,3%)", "92,3%", "12", "-", or "" for blank);
  * `count` and `rate` are what it says, `null` when the cell does not state them.
  *
@@ -518,7 +518,7 @@ export type Actual = z.infer<typeof Actual>;
 export type ActualInput = z.input<typeof Actual>;
 
 /**
- * What {@link validateDataset} can find.
+ * What `validateDataset` can find.
  *
  * - `total_mismatch`: a printed total differs from the sum of its unit rows;
  * - `rate_mismatch`: a printed rate differs from the recomputed rate by more than half a unit of
@@ -609,7 +609,7 @@ export const ProgressStatus = z.enum(['achieved', 'behind', 'no_target', 'no_act
 export type ProgressStatus = z.infer<typeof ProgressStatus>;
 
 /**
- * One row of {@link progress}: target and actual values (numerator counts for rate indicators),
+ * One row of `progress`: target and actual values (numerator counts for rate indicators),
  * their rates when the indicator has a denominator, and achievement = actual ÷ target × 100.
  *
  * @example
@@ -637,7 +637,16 @@ export const ProgressRow = z.strictObject({
 /** @see {@link ProgressRow} @example `const behind = (rows: ProgressRow[]) => rows.filter((r) => r.status === 'behind');` */
 export type ProgressRow = z.infer<typeof ProgressRow>;
 
-/** Turns zod issues into {@link InputIssue}s with dotted paths. @internal */
+/**
+ * Turns the issues of a zod error into {@link InputIssue}s with dotted paths, optionally under a
+ * prefix (e.g. a file name).
+ *
+ * @example
+ * ```ts
+ * const r = Target.safeParse({});
+ * if (!r.success) toInputIssues(r.error, 'plan.json'); // [{ path: 'plan.json.indicator', … }, …]
+ * ```
+ */
 export function toInputIssues(error: z.ZodError, prefix = ''): InputIssue[] {
   return error.issues.map((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.');
@@ -655,7 +664,7 @@ function describeIssues(issues: readonly InputIssue[]): string {
  * Validates and normalises a dataset (a plan). Throws an {@link IndicatorsError} with code
  * `invalid_dataset` whose `issues` give the path of every problem (e.g. `targets.12.value`).
  *
- * This checks structure only; use {@link validateDataset} to check the arithmetic.
+ * This checks structure only; use `validateDataset` to check the arithmetic.
  *
  * @example
  * ```ts
