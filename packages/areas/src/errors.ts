@@ -1,6 +1,13 @@
 const MARKER = Symbol.for('@nguon/areas/AreasError');
 
-/** What went wrong, as a stable machine-readable code. */
+/**
+ * What went wrong, as a stable machine-readable code.
+ *
+ * @example
+ * ```ts
+ * const code: AreasErrorCode = 'before_first_snapshot';
+ * ```
+ */
 export type AreasErrorCode =
   | 'invalid_date'
   | 'before_first_snapshot'

@@ -93,7 +93,14 @@ export interface MappingReport {
   via: 'links' | 'communes';
 }
 
-/** Options of `UnitRegistry.search`. */
+/**
+ * Options of `UnitRegistry.search`.
+ *
+ * @example
+ * ```ts
+ * const opts: SearchOptions = { at: '2025-07-01', within: '52', level: 'commune', limit: 5 };
+ * ```
+ */
 export interface SearchOptions {
   /** Only units in force on this day. Without it, every version is searched (old names too). */
   at?: DateLike;
