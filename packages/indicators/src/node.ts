@@ -8,6 +8,7 @@ export {
   parseActualsCsv,
   parseTidyCsv,
   parseValueText,
+  progressToCsv,
   TIDY_CSV_COLUMNS,
   writeTidyCsv,
 } from './io/csv';

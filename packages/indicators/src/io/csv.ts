@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { IndicatorsError } from '../errors';
-import { type Actual, type Dataset, ObservationStatus, type TidyRow } from '../model';
+import { type Actual, type Dataset, ObservationStatus, type ProgressRow, type TidyRow } from '../model';
 import { datasetToTidyRows } from './tidy';
 
 /**
@@ -221,4 +221,43 @@ export function parseActualsCsv(text: string, options: { source?: string } = {})
     if (row.note !== undefined) actual.note = row.note;
     return actual;
   });
+}
+
+/**
+ * Progress rows (from `progress()`) as CSV: `indicator,unit_code,unit_name,year,target,actual,achievement,status,actual_status`;
+ * a missing number is an empty cell.
+ *
+ * @example
+ * ```ts
+ * const csv = progressToCsv(progress(getDataset('gia-lai-2024'), actuals, 2024));
+ * ```
+ */
+export function progressToCsv(rows: readonly ProgressRow[]): string {
+  return stringify(
+    rows.map((r) => [
+      r.indicator,
+      r.unitCode,
+      r.unitName,
+      String(r.year),
+      r.target ?? '',
+      r.actual ?? '',
+      r.achievement ?? '',
+      r.status,
+      r.actualStatus ?? '',
+    ]),
+    {
+      header: true,
+      columns: [
+        'indicator',
+        'unit_code',
+        'unit_name',
+        'year',
+        'target',
+        'actual',
+        'achievement',
+        'status',
+        'actual_status',
+      ],
+    },
+  );
 }
