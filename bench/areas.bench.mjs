@@ -23,7 +23,9 @@ const source = readFileSync(${JSON.stringify(dataFile)}, 'utf8');
 const text = source.slice(source.indexOf("'") + 1, source.lastIndexOf("'")).replace(/\\\\(.)/g, '$1');
 const t = performance.now(); JSON.parse(text); console.log(performance.now() - t);`;
 const cold = (code) =>
-  Number(spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: here, encoding: 'utf8' }).stdout);
+  Number(
+    spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: here, encoding: 'utf8' }).stdout,
+  );
 const runs = 9;
 const loadOurs = [];
 const loadBase = [];
@@ -41,7 +43,10 @@ console.log(
 // 2. get(code, at) amortised over 2e6 calls on a mix of codes and dates, vs Map.get on code alone.
 const units = loadUnits();
 const dates = units.snapshots;
-const sample = units.unitsAt('2025-03-01').filter((_, i) => i % 7 === 0).slice(0, 1000);
+const sample = units
+  .unitsAt('2025-03-01')
+  .filter((_, i) => i % 7 === 0)
+  .slice(0, 1000);
 const codes = sample.map((u) => u.code);
 const map = new Map(sample.map((u) => [u.code, u]));
 const calls = 2_000_000;
@@ -66,4 +71,6 @@ console.log(
     `ratio ${(get.ns / plain.ns).toFixed(1)} (target ≤ 1000 ns)`,
 );
 const size = readFileSync(dataFile).length;
-console.log(`areas data: ${(size / 1024).toFixed(0)} KB generated module (${units.unitsAt('2026-04-30').length} units in force on 2026-04-30)`);
+console.log(
+  `areas data: ${(size / 1024).toFixed(0)} KB generated module (${units.unitsAt('2026-04-30').length} units in force on 2026-04-30)`,
+);

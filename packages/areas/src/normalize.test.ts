@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { loadUnits, normalizeName } from './index';
+import { AreasError, loadUnits, normalizeName } from './index';
 
 describe('normalizeName', () => {
   test('folds diacritics, đ, case, apostrophes and punctuation', () => {
@@ -65,6 +65,36 @@ describe('diacritic-stripped names still find the unit', () => {
         expect(hit?.exact).toBe(true);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('malformed input gives typed errors, never a crash', () => {
+  const units = loadUnits();
+
+  test('any string as a date is accepted as a real day or refused with an AreasError', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.stringMatching(/^\d{4}-\d{2}-\d{2}$/)), (text) => {
+        try {
+          units.get('52', text);
+          expect(text).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        } catch (error) {
+          expect(AreasError.isInstance(error)).toBe(true);
+          expect(['invalid_date', 'before_first_snapshot']).toContain((error as AreasError).code);
+          expect((error as Error).message).toContain(text);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('search never throws on any query', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (text) => {
+        const hits = units.search(text, { at: '2025-07-01', limit: 3 });
+        expect(hits.length).toBeLessThanOrEqual(3);
+      }),
+      { numRuns: 300 },
     );
   });
 });
