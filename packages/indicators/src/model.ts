@@ -711,3 +711,18 @@ export function parseActuals(input: unknown): Actual[] {
   }
   return result.data;
 }
+
+/**
+ * Fills in the default status of actuals written by hand: `normal`, or `missing` for a `null` value.
+ * Does not validate; use `parseActuals` for input from outside.
+ *
+ * @example
+ * ```ts
+ * withStatus([{ indicator: 'commune_radio', unitCode: '622', year: 2024, value: null }])[0]?.status; // 'missing'
+ * ```
+ */
+export function withStatus(actuals: readonly ActualInput[]): Actual[] {
+  return actuals.map((a) =>
+    a.status === undefined ? { ...a, status: a.value === null ? 'missing' : 'normal' } : (a as Actual),
+  );
+}

@@ -121,6 +121,27 @@ describe('progress', () => {
     });
   });
 
+  it('takes hand-written actuals without a status: null is missing, a number is normal', () => {
+    const rows = progress(
+      ds,
+      [
+        { indicator: 'ward_board', unitCode: '622', year: 2024, value: 14 },
+        { indicator: 'ward_board', unitCode: '623', year: 2024, value: null },
+      ],
+      2024,
+    );
+    expect(row(rows, 'ward_board', '622')).toMatchObject({
+      actual: 14,
+      status: 'achieved',
+      actualStatus: 'normal',
+    });
+    expect(row(rows, 'ward_board', '623')).toMatchObject({
+      actual: null,
+      status: 'no_actual',
+      actualStatus: 'missing',
+    });
+  });
+
   it('rejects a year outside the plan', () => {
     expect(() => progress(ds, [], 2026)).toThrow(
       /expected one of the dataset years 2021, 2022, 2023, 2024, 2025, found 2026/,

@@ -1,6 +1,13 @@
 import { computeRate, getIndicator, levelOfCode, roundTo, universeOf } from './compute';
 import { IndicatorsError } from './errors';
-import type { Actual, Dataset, ObservationStatus, ProgressRow } from './model';
+import {
+  type Actual,
+  type ActualInput,
+  type Dataset,
+  type ObservationStatus,
+  type ProgressRow,
+  withStatus,
+} from './model';
 import type { UnitRegistryLike } from './registry';
 
 /**
@@ -44,14 +51,14 @@ const STATUS_RANK: Record<ObservationStatus, number> = {
  */
 export function aggregateActuals(
   dataset: Dataset,
-  actuals: readonly Actual[],
+  actuals: readonly ActualInput[],
   year: number,
   options: AggregateOptions = {},
 ): Actual[] {
   const at = dataset.unitSnapshot;
   const registry = options.registry;
   const parentOf = new Map<string, string | null>(dataset.units.map((u) => [u.code, u.parent]));
-  const inYear = actuals.filter((a) => a.year === year);
+  const inYear = withStatus(actuals.filter((a) => a.year === year));
   for (const a of inYear) {
     if (parentOf.has(a.unitCode)) continue;
     const parent = registry?.get(a.unitCode, at)?.parent ?? null;
@@ -126,7 +133,7 @@ export function aggregateActuals(
  */
 export function progress(
   dataset: Dataset,
-  actuals: readonly Actual[],
+  actuals: readonly ActualInput[],
   year: number,
   options: AggregateOptions = {},
 ): ProgressRow[] {

@@ -1,6 +1,13 @@
 import { loadUnits } from '@nguon/areas';
 import { IndicatorsError } from './errors';
-import { type Actual, type IndicatorDefinition, IsoDate, type ObservationStatus } from './model';
+import {
+  type Actual,
+  type ActualInput,
+  type IndicatorDefinition,
+  IsoDate,
+  type ObservationStatus,
+  withStatus,
+} from './model';
 import type { UnitRegistryLike } from './registry';
 
 /**
@@ -114,7 +121,8 @@ interface Contribution {
  * actuals[0]?.unitCode; // '23575' (Phường Pleiku, formed from Tây Sơn and others)
  * ```
  */
-export function rebaseActuals(actuals: readonly Actual[], options: RebaseOptions): RebaseResult {
+export function rebaseActuals(input: readonly ActualInput[], options: RebaseOptions): RebaseResult {
+  const actuals = withStatus(input);
   for (const key of ['from', 'to'] as const) {
     if (!IsoDate.safeParse(options[key]).success) {
       throw new IndicatorsError(
