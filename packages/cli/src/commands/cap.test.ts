@@ -1,0 +1,157 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exampleFloodWarning, examplePolicyNotice } from '@nguon/bulletin';
+import { describe, expect, test } from 'vitest';
+import { run } from '../test-helpers';
+
+const ALERT = `<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>GL-2026-1126-001</identifier>
+  <sender>ubnd@gialai.gov.vn</sender>
+  <sent>2026-11-26T15:00:00+07:00</sent>
+  <status>Actual</status>
+  <msgType>Alert</msgType>
+  <scope>Public</scope>
+  <info>
+    <language>vi</language>
+    <category>Met</category>
+    <event>Lũ</event>
+    <urgency>Immediate</urgency>
+    <severity>Severe</severity>
+    <certainty>Likely</certainty>
+    <expires>2026-11-27T03:00:00+07:00</expires>
+    <senderName>UBND tỉnh Gia Lai</senderName>
+    <headline>Cảnh báo lũ khẩn cấp trên sông Ba</headline>
+    <description>Mực nước sông Ba đang lên nhanh, người dân di chuyển đến nơi cao.</description>
+    <area>
+      <areaDesc>Hai xã ven sông Ba</areaDesc>
+      <polygon>13.40,108.40 13.40,108.50 13.30,108.50 13.30,108.40 13.40,108.40</polygon>
+      <geocode><valueName>VN-GSO</valueName><value>23563</value></geocode>
+    </area>
+  </info>
+</alert>
+`;
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nguon-cap-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe('nguon cap import', () => {
+  test('prints the bulletin as JSON', async () => {
+    const cwd = workspace({ 'alert.xml': ALERT });
+    const result = await run(['cap', 'import', 'alert.xml'], cwd);
+    expect(result.code).toBe(0);
+    const bulletin = JSON.parse(result.stdout);
+    expect(bulletin).toMatchObject({
+      id: 'GL-2026-1126-001',
+      status: 'draft',
+      priority: 'emergency',
+      category: 'disaster_emergency',
+      targets: { units: { at: '2026-11-26', codes: ['23563'] } },
+      contents: [{ lang: 'vi', title: 'Cảnh báo lũ khẩn cấp trên sông Ba' }],
+    });
+    expect(result.stderr).toBe('');
+  });
+
+  test('invalid CAP exits 1 naming the element and the rule', async () => {
+    const broken = ALERT.replace('13.30,108.50 13.30,108.40 13.40,108.40', '13.40,108.40').replace(
+      '<sent>2026-11-26T15:00:00+07:00</sent>',
+      '<sent>2026-11-26T08:00:00Z</sent>',
+    );
+    const cwd = workspace({ 'alert.xml': broken });
+    const result = await run(['cap', 'import', 'alert.xml'], cwd);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('alert.xml: alert/sent: expected YYYY-MM-DDThh:mm:ss±hh:mm');
+    expect(result.stderr).toContain(
+      'alert.xml: alert/info[0]/area[0]/polygon[0]: a polygon needs at least 4 points (first = last), found 3',
+    );
+  });
+
+  test('hostile XML and missing files exit 1 with a message', async () => {
+    const cwd = workspace({ 'x.xml': '<!DOCTYPE a [<!ENTITY e SYSTEM "file:///etc/passwd">]><a>&e;</a>' });
+    const hostile = await run(['cap', 'import', 'x.xml'], cwd);
+    expect(hostile.code).toBe(1);
+    expect(hostile.stderr).toMatch(/x\.xml: DOCTYPE and ENTITY declarations are refused/);
+    const missing = await run(['cap', 'import', 'nope.xml'], cwd);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope\.xml: cannot read the file \(ENOENT\)/);
+  });
+
+  test('warns when the draft still needs work (a foreign alert)', async () => {
+    const foreign = ALERT.replace('<language>vi</language>', '<language>en-CA</language>').replace(
+      /<geocode>.*<\/geocode>/,
+      '',
+    );
+    const cwd = workspace({ 'alert.xml': foreign });
+    const result = await run(['cap', 'import', 'alert.xml'], cwd);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).contents[0].lang).toBe('en-CA');
+    expect(result.stderr).toContain('alert.xml: $.contents: expected a Vietnamese ("vi") content');
+  });
+});
+
+describe('nguon cap export', () => {
+  test('prints CAP 1.2 XML for a bulletin', async () => {
+    const cwd = workspace({ 'notice.json': JSON.stringify(examplePolicyNotice) });
+    const result = await run(['cap', 'export', 'notice.json', '--sender', 'xa-iarbol@gialai.gov.vn'], cwd);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">/,
+    );
+    expect(result.stdout).toContain('<identifier>01JDXG7M3N4P5Q6R7S8T9V0W1X</identifier>');
+    expect(result.stdout).toContain(
+      '<geocode>\n        <valueName>VN-GSO</valueName>\n        <value>23563</value>',
+    );
+  });
+
+  test('an invalid bulletin exits 1 listing its problems', async () => {
+    const cwd = workspace({
+      'bad.json': JSON.stringify({ ...examplePolicyNotice, priority: 'urgent', contents: [] }),
+    });
+    const result = await run(['cap', 'export', 'bad.json', '--sender', 'a@b.vn'], cwd);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('bad.json: $.priority:');
+    expect(result.stderr).toContain('bad.json: $.contents:');
+  });
+
+  test('an Update without --references exits 1 and says what to pass', async () => {
+    const cwd = workspace({ 'flood.json': JSON.stringify(exampleFloodWarning) });
+    const result = await run(['cap', 'export', 'flood.json', '--sender', 'a@b.vn'], cwd);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/must name the earlier message\(s\): pass options\.references/);
+    const ok = await run(
+      [
+        'cap',
+        'export',
+        'flood.json',
+        '--sender',
+        'a@b.vn',
+        '--references',
+        `a@b.vn,${exampleFloodWarning.id},2026-11-26T14:50:00+07:00`,
+      ],
+      cwd,
+    );
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('<msgType>Update</msgType>');
+  });
+
+  test('import --keep then export --keep gives the same CAP back', async () => {
+    const cwd = workspace({ 'alert.xml': ALERT });
+    const imported = await run(['cap', 'import', 'alert.xml', '--keep', 'alert.cap.json'], cwd);
+    writeFileSync(join(cwd, 'bulletin.json'), imported.stdout);
+    const exported = await run(['cap', 'export', 'bulletin.json', '--keep', 'alert.cap.json'], cwd);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain(
+      '<polygon>13.4,108.4 13.4,108.5 13.3,108.5 13.3,108.4 13.4,108.4</polygon>',
+    );
+    writeFileSync(join(cwd, 'again.xml'), exported.stdout);
+    const again = await run(['cap', 'import', 'again.xml'], cwd);
+    expect(JSON.parse(again.stdout)).toEqual(JSON.parse(imported.stdout));
+    expect(readFileSync(join(cwd, 'alert.cap.json'), 'utf8')).toContain('"polygons"');
+  });
+});
