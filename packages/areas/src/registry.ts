@@ -154,7 +154,8 @@ export class UnitRegistry {
   readonly #count: number;
   // Unit objects, indices by parent and links are built on first use so that loading stays cheap.
   readonly #units: (Unit | undefined)[];
-  readonly #byCode = new Map<string, number[]>();
+  /** First version index of each code; the generator writes the versions of a code next to each other. */
+  readonly #firstOf = new Map<string, number>();
   #byParentIndex: Map<string, number[]> | undefined;
   #linkIndex: { next: Map<number, [number, Rank][]>; previous: Map<number, [number, Rank][]> } | undefined;
   readonly #index = new Map<Unit, number>();
@@ -168,7 +169,7 @@ export class UnitRegistry {
     this.#count = columns.code.length;
     this.#units = new Array(this.#count);
     const codes = columns.code;
-    for (let i = 0; i < this.#count; i++) push(this.#byCode, codes[i]!, i);
+    for (let i = this.#count - 1; i >= 0; i--) this.#firstOf.set(codes[i]!, i);
   }
 
   #unit(i: number): Unit {
@@ -267,9 +268,10 @@ export class UnitRegistry {
    */
   get(code: string, at: DateLike): Unit | undefined {
     const day = this.#day(at);
-    const list = this.#byCode.get(code);
-    if (list === undefined) return undefined;
-    for (const i of list) if (this.#inForce(i, day)) return this.#unit(i);
+    const codes = this.#columns.code;
+    let i = this.#firstOf.get(code);
+    if (i === undefined) return undefined;
+    for (; i < this.#count && codes[i] === code; i++) if (this.#inForce(i, day)) return this.#unit(i);
     return undefined;
   }
 
@@ -358,7 +360,12 @@ export class UnitRegistry {
    * ```
    */
   versions(code: string): Unit[] {
-    return (this.#byCode.get(code) ?? []).map((i) => this.#unit(i));
+    const result: Unit[] = [];
+    const codes = this.#columns.code;
+    let i = this.#firstOf.get(code);
+    if (i === undefined) return result;
+    for (; i < this.#count && codes[i] === code; i++) result.push(this.#unit(i));
+    return result;
   }
 
   /**
