@@ -208,9 +208,9 @@ function failure(
   };
 }
 
-function decodeJson(segment: string): unknown {
+function decodeJson(segment: string, decode: (segment: string) => Uint8Array = base64url.decode): unknown {
   try {
-    return JSON.parse(decoder.decode(base64url.decode(segment)));
+    return JSON.parse(decoder.decode(decode(segment)));
   } catch {
     return undefined;
   }
@@ -272,7 +272,7 @@ async function open<K>(input: string | Uint8Array, trust: TrustStore<K>): Promis
       readRef(),
     );
   }
-  const header = decodeJson(head);
+  const header = decodeJson(head, trust.backend.decode);
   if (!isObject(header)) {
     return failure(
       'invalid_message',
@@ -324,7 +324,7 @@ async function open<K>(input: string | Uint8Array, trust: TrustStore<K>): Promis
       { path: 'signature' },
     );
   }
-  const payload = decodeJson(body);
+  const payload = decodeJson(body, trust.backend.decode);
   if (!isObject(payload)) {
     return failure('invalid_message', 'P-X2', 'JWS payload: expected a UTF-8 JSON object', undefined, {
       path: 'payload',

@@ -5,7 +5,7 @@ const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 /**
  * The Node backend: imports each key once as a `KeyObject` and verifies with `node:crypto`'s
- * synchronous Ed25519 `verify`, skipping the Web Crypto round trip (about 1.5× faster than
+ * synchronous Ed25519 `verify` and decodes with `Buffer`, skipping the Web Crypto round trip (about 25 % less CPU than
  * {@link joseBackend} here; see bench/protocol-verify.bench.mjs). Node only.
  *
  * @example
@@ -24,5 +24,8 @@ export const nodeBackend: Ed25519Backend<KeyObject> = {
     const sig = Buffer.from(signature, 'base64url');
     if (sig.length !== 64) return false;
     return verify(null, Buffer.from(signingInput, 'latin1'), key, sig);
+  },
+  decode(segment) {
+    return Buffer.from(segment, 'base64url');
   },
 };
