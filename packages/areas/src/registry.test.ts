@@ -170,3 +170,35 @@ describe('errors', () => {
     expect(() => units.unitsAt('2025-07-01', { level: 'village' as never })).toThrow(/level must be one of/);
   });
 });
+
+describe('the generated data hangs together', () => {
+  test('versions of a code are in order, do not overlap, and each has its parent in force', () => {
+    const seen = new Set<string>();
+    const problems: string[] = [];
+    for (const day of units.snapshots) {
+      for (const unit of units.unitsAt(day)) {
+        if (seen.has(unit.code)) continue;
+        seen.add(unit.code);
+        const versions = units.versions(unit.code);
+        versions.forEach((version, i) => {
+          const next = versions[i + 1];
+          if (next && (version.validTo === null || version.validTo > next.validFrom)) {
+            problems.push(`${unit.code} versions overlap`);
+          }
+          if (version.parent && !units.get(version.parent, version.validFrom)) {
+            problems.push(`${unit.code} parent ${version.parent} missing on ${version.validFrom}`);
+          }
+        });
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(seen.size).toBeGreaterThan(11_000);
+  });
+
+  test('every commune in force on 2025-07-01 has at least one predecessor or is reported as new', () => {
+    const orphans = units
+      .unitsAt('2025-07-01', { level: 'commune' })
+      .filter((u) => units.mapBackward(u.code, { from: '2025-07-01', to: '2025-03-01' }).length === 0);
+    expect(orphans.map((u) => `${u.code} ${u.name}`)).toEqual([]);
+  });
+});

@@ -18,6 +18,23 @@ describe('nguon units list', () => {
     expect(result.stdout).toContain('34 units on 2025-07-01');
   });
 
+  test('--level lists every unit of a level, also under a parent', async () => {
+    const all = await run(['units', 'list', '--at', '2025-07-01', '--level', 'commune', '--json']);
+    expect(JSON.parse(all.stdout)).toHaveLength(3321);
+    const gialai = await run([
+      'units',
+      'list',
+      '--at',
+      '2025-07-01',
+      '--parent',
+      '52',
+      '--level',
+      'commune',
+      '--json',
+    ]);
+    expect(JSON.parse(gialai.stdout)).toHaveLength(135);
+  });
+
   test('--at defaults to today', async () => {
     const result = await run(['units', 'list', '--json']);
     expect(result.code).toBe(0);
@@ -52,10 +69,23 @@ describe('nguon units find', () => {
     expect(result.stdout).toMatch(/23674\s+Xã Đăk HLơ\s+commune\s+625\s+2024-09-01 → 2025-03-01\s+exact/);
   });
 
-  test('no match exits 1', async () => {
+  test('no match exits 1, also with --json', async () => {
     const result = await run(['units', 'find', 'zzzzqqqq', '--at', '2025-07-01']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('no unit matches "zzzzqqqq" on 2025-07-01');
+    const json = await run(['units', 'find', 'zzzzqqqq', '--at', '2025-07-01', '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual([]);
+  });
+
+  test('--within and --level narrow the search', async () => {
+    const result = await run(['units', 'find', 'Ia O', '--at', '2025-07-01', '--within', '52', '--json']);
+    const rows = JSON.parse(result.stdout) as { name: string; parent: string }[];
+    expect(rows[0]).toMatchObject({ name: 'Xã Ia O', parent: '52' });
+    expect(rows.every((r) => r.parent === '52')).toBe(true);
+    const bad = await run(['units', 'find', 'Ia O', '--level', 'village']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--level must be one of province, district, commune, found "village"');
   });
 });
 

@@ -147,14 +147,15 @@ export function registerUnitCommands(program: Command, io: CliIo): void {
           if (opts.json) {
             const rows = matches.map((m) => ({ ...unitRow(m.unit), score: m.score, exact: m.exact }));
             io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
-            return;
           }
+          // Like grep: no match is exit status 1, also with --json (which still prints []).
           if (matches.length === 0) {
             io.stderr(
               `nguon units: no unit matches "${name}"${opts.all ? '' : ` on ${opts.at ?? today()}`}\n`,
             );
             throw new CliExit(1);
           }
+          if (opts.json) return;
           io.stdout(
             unitTable(
               matches.map((m) => m.unit),
