@@ -205,8 +205,8 @@ const expectedFindings = [
   ['missing', 'province_source_system', '64', 2023, undefined, null, null],
   ['missing', 'province_source_system', '64', 2025, undefined, null, null],
 ];
-const summary = (d: Dataset, registry?: ReturnType<typeof loadUnits>) =>
-  validateDataset(d, registry ? { registry } : {}).map((f) => [
+const summary = (d: Dataset, options: Parameters<typeof validateDataset>[1] = { registry: null }) =>
+  validateDataset(d, options).map((f) => [
     f.kind,
     f.indicator,
     f.unitCode,
@@ -221,12 +221,13 @@ describe('validateDataset on gia-lai-2024', () => {
     expect(summary(ds)).toEqual(expectedFindings);
   });
 
-  it('finds the same with the unit registry: the printed universes match the units of 2024-09-01', () => {
-    expect(summary(ds, loadUnits())).toEqual(expectedFindings);
+  it('finds the same with the unit registry (the default): the printed universes match the units of 2024-09-01', () => {
+    expect(summary(ds, {})).toEqual(expectedFindings);
+    expect(summary(ds, { registry: loadUnits() })).toEqual(expectedFindings);
   });
 
   it('explains each finding in words', () => {
-    const [first] = validateDataset(ds);
+    const [first] = validateDataset(ds, { registry: null });
     expect(first?.message).toBe(
       'I.1.6 2023: printed "7,0%", but 12 of 182 is 6.59% (allowed difference ±0.05)',
     );
@@ -283,7 +284,8 @@ describe('validateDataset on altered plans', () => {
     d.universes.find(
       (u) => u.scope === 'commune_level' && u.unitCode === '622' && u.ref === 'II.I.1.1',
     )!.value = 23;
-    const found = validateDataset(d, { registry: loadUnits() }).filter((f) => f.kind === 'universe_mismatch');
+    const found = validateDataset(d).filter((f) => f.kind === 'universe_mismatch');
     expect(found.map((f) => [f.unitCode, f.published, f.computed])).toEqual([['622', 23, 22]]);
+    expect(validateDataset(d, { registry: null }).filter((f) => f.kind === 'universe_mismatch')).toEqual([]);
   });
 });

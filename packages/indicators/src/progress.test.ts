@@ -1,6 +1,7 @@
 import { loadUnits } from '@nguon/areas';
 import { describe, expect, it } from 'vitest';
 import { getDataset } from './datasets/index';
+import { IndicatorsError } from './errors';
 import type { Actual } from './model';
 import { aggregateActuals, progress } from './progress';
 
@@ -140,6 +141,25 @@ describe('progress', () => {
       status: 'no_actual',
       actualStatus: 'missing',
     });
+  });
+
+  it('refuses actuals it cannot place in the plan instead of dropping them', () => {
+    const bad = [
+      { indicator: 'commune_radio', unitCode: '21550', year: 2024, value: 1 }, // a commune of Bình Định
+      { indicator: 'radio', unitCode: '622', year: 2024, value: 1 },
+      { indicator: 'commune_radio', unitCode: '99999', year: 2024, value: 1 },
+    ];
+    try {
+      progress(ds, bad, 2024);
+      expect.unreachable();
+    } catch (error) {
+      expect(IndicatorsError.isInstance(error) && error.code).toBe('invalid_actuals');
+      const issues = (error as IndicatorsError).issues;
+      expect(issues.map((i) => i.path)).toEqual(['0.unitCode', '1.indicator', '2.unitCode']);
+      expect(issues[0]?.message).toMatch(/found 21550 \(.+\) under 5\d\d/);
+    }
+    // Another year's actuals do not matter.
+    expect(() => progress(ds, bad, 2023)).not.toThrow();
   });
 
   it('rejects a year outside the plan', () => {

@@ -1,5 +1,6 @@
+import { loadUnits } from '@nguon/areas';
 import { computeRate, getIndicator, levelOfCode, roundTo, universeOf } from './compute';
-import { IndicatorsError } from './errors';
+import { IndicatorsError, type InputIssue } from './errors';
 import {
   type Actual,
   type ActualInput,
@@ -20,11 +21,11 @@ import type { UnitRegistryLike } from './registry';
  */
 export interface AggregateOptions {
   /**
-   * Unit registry (`loadUnits()` from `@nguon/areas`). Needed when actuals are recorded on
-   * communes: it places each commune in its district at the dataset's snapshot and tells which
-   * communes of a district have no actual.
+   * Unit registry; `loadUnits()` from `@nguon/areas` by default, `null` for none. It places each
+   * commune in its district at the dataset's snapshot and tells which communes of a district have
+   * no actual. Without it, actuals must be on the dataset's own units.
    */
-  registry?: UnitRegistryLike;
+  registry?: UnitRegistryLike | null;
 }
 
 const STATUS_RANK: Record<ObservationStatus, number> = {
@@ -43,6 +44,10 @@ const STATUS_RANK: Record<ObservationStatus, number> = {
  * status of the parts (`estimated` over `provisional` over `normal`). Boolean indicators are never
  * summed.
  *
+ * Throws `invalid_actuals` (with the index of each) for an actual of an unknown indicator or on a
+ * unit that is not inside the plan's units at its snapshot — e.g. a 2025 unit against a 2024 plan:
+ * re-base those first with `rebaseActuals`.
+ *
  * @example
  * ```ts
  * const rows = aggregateActuals(getDataset('gia-lai-2024'), actuals, 2024, { registry: loadUnits() });
@@ -56,13 +61,45 @@ export function aggregateActuals(
   options: AggregateOptions = {},
 ): Actual[] {
   const at = dataset.unitSnapshot;
-  const registry = options.registry;
+  const registry = options.registry === undefined ? loadUnits() : (options.registry ?? undefined);
   const parentOf = new Map<string, string | null>(dataset.units.map((u) => [u.code, u.parent]));
   const inYear = withStatus(actuals.filter((a) => a.year === year));
-  for (const a of inYear) {
-    if (parentOf.has(a.unitCode)) continue;
-    const parent = registry?.get(a.unitCode, at)?.parent ?? null;
-    parentOf.set(a.unitCode, parent);
+  const issues: InputIssue[] = [];
+  const known = new Set(dataset.indicators.map((d) => d.id));
+  inYear.forEach((a, i) => {
+    if (!known.has(a.indicator)) {
+      issues.push({
+        path: `${i}.indicator`,
+        message: `expected an indicator of ${dataset.id}, found "${a.indicator}"`,
+      });
+    }
+    if (parentOf.has(a.unitCode)) return;
+    let unit: ReturnType<UnitRegistryLike['get']>;
+    try {
+      unit = registry?.get(a.unitCode, at);
+    } catch {
+      unit = undefined;
+    }
+    if (!unit?.parent || !dataset.units.some((u) => u.code === unit.parent)) {
+      issues.push({
+        path: `${i}.unitCode`,
+        message: unit
+          ? `expected a unit inside ${dataset.units.map((u) => u.code).join(', ')} on ${at}, found ${a.unitCode} (${unit.name}) under ${unit.parent ?? 'nothing'}`
+          : `expected a unit in force on ${at} (the plan's unit snapshot), found ${a.unitCode}${registry ? '' : ' (no unit registry given)'}`,
+      });
+      return;
+    }
+    parentOf.set(a.unitCode, unit.parent);
+  });
+  if (issues.length > 0) {
+    throw new IndicatorsError(
+      'invalid_actuals',
+      `${issues.length} actual(s) of ${year} cannot be placed in ${dataset.id}:\n${issues
+        .slice(0, 5)
+        .map((x) => `  at ${x.path}: ${x.message}`)
+        .join('\n')}`,
+      { issues },
+    );
   }
   const childrenOf = (code: string): string[] => {
     const known = [...parentOf].filter(([, p]) => p === code).map(([c]) => c);

@@ -1,3 +1,4 @@
+import { loadUnits } from '@nguon/areas';
 import {
   agreesWithPrinted,
   denominatorOf,
@@ -17,15 +18,16 @@ import { isWardOrTown, type UnitRegistryLike } from './registry';
  *
  * @example
  * ```ts
- * const options: ValidateOptions = { registry: loadUnits() };
+ * const options: ValidateOptions = { registry: null }; // skip the unit registry
  * ```
  */
 export interface ValidateOptions {
   /**
-   * Unit registry (`loadUnits()` from `@nguon/areas`) to compare printed universes with the units
-   * that existed at the dataset's snapshot. Without it, `universe_mismatch` is not checked.
+   * Unit registry to compare printed universes with the units in force at the dataset's snapshot;
+   * `loadUnits()` from `@nguon/areas` by default. `null` skips `universe_mismatch`, as does a
+   * snapshot the registry does not cover (before 2024-09-01 for `@nguon/areas`).
    */
-  registry?: UnitRegistryLike;
+  registry?: UnitRegistryLike | null;
 }
 
 const r2 = (x: number) => roundTo(x, 2);
@@ -38,8 +40,7 @@ const r2 = (x: number) => roundTo(x, 2);
  * Checks, in this order:
  * 1. `breakdown_sum`: district universes add up to the province universe; wards/towns + communes
  *    = commune-level units; a universe printed twice has one value.
- * 2. `universe_mismatch` (with `registry`): printed universes equal the registry's counts at the
- *    snapshot.
+ * 2. `universe_mismatch`: printed universes equal the unit registry's counts at the snapshot.
  * 3. `total_mismatch`: each printed province total equals the sum of its district rows.
  * 4. `rate_mismatch`: each printed rate agrees with count ÷ denominator × 100 within half a unit of
  *    its last printed digit (|computed − printed| ≤ 0.5·10^−d for d printed decimals).
@@ -130,10 +131,16 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
   }
 
   // 2. Universes against the registry at the snapshot.
-  const registry = options.registry;
+  const registry = options.registry === undefined ? loadUnits() : options.registry;
   if (registry) {
     for (const u of universes.values()) {
-      const counted = countInRegistry(registry, u.scope, u.unitCode, dataset.unitSnapshot);
+      let counted: number | null;
+      try {
+        counted = countInRegistry(registry, u.scope, u.unitCode, dataset.unitSnapshot);
+      } catch {
+        // The registry does not cover the snapshot (e.g. before its first date): nothing to compare.
+        break;
+      }
       if (counted !== null && counted !== u.value) {
         findings.push({
           kind: 'universe_mismatch',
