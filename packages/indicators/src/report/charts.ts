@@ -26,11 +26,18 @@ const PALETTE = [
   '#7a9e7e',
 ];
 
-function render(option: echarts.EChartsCoreOption, width: number, height: number): string {
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function render(option: echarts.EChartsCoreOption, width: number, height: number, label: string): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: FONT }, ...option });
-    return chart.renderToSVGString();
+    // An accessible name, so screen readers announce the chart.
+    return chart
+      .renderToSVGString()
+      .replace('<svg ', `<svg role="img" aria-label="${escapeAttribute(label)}" `);
   } finally {
     chart.dispose();
   }
@@ -48,7 +55,7 @@ function render(option: echarts.EChartsCoreOption, width: number, height: number
 export function lineChartSvg(
   categories: readonly string[],
   series: readonly ChartSeries[],
-  options: { width?: number; height?: number; percent?: boolean; title?: string } = {},
+  options: { width?: number; height?: number; percent?: boolean; title?: string; label?: string } = {},
 ): string {
   const width = options.width ?? 680;
   const height = options.height ?? 340;
@@ -77,6 +84,7 @@ export function lineChartSvg(
     },
     width,
     height,
+    options.label ?? options.title ?? series.map((x) => x.name).join(', '),
   );
 }
 
@@ -92,7 +100,7 @@ export function lineChartSvg(
 export function barChartSvg(
   categories: readonly string[],
   series: readonly ChartSeries[],
-  options: { width?: number; percent?: boolean; title?: string } = {},
+  options: { width?: number; percent?: boolean; title?: string; label?: string } = {},
 ): string {
   const width = options.width ?? 680;
   const rowHeight = Math.max(14, 8 * series.length + 6);
@@ -117,5 +125,6 @@ export function barChartSvg(
     },
     width,
     height,
+    options.label ?? options.title ?? series.map((x) => x.name).join(', '),
   );
 }

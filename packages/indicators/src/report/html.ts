@@ -215,7 +215,10 @@ export function renderReport(dataset: Dataset, options: ReportOptions = {}): str
     name: d.id,
     values: years.map((y) => targetRate(dataset, d.id, province, y)),
   }));
-  const provinceChart = lineChartSvg(years.map(String), rateSeries, { percent: true });
+  const provinceChart = lineChartSvg(years.map(String), rateSeries, {
+    percent: true,
+    label: t.provinceChart,
+  });
   const provinceRows = dataset.indicators
     .map((d) => {
       const cells = years
@@ -256,6 +259,7 @@ export function renderReport(dataset: Dataset, options: ReportOptions = {}): str
             { name: t.target, values: list.map((r) => r.target) },
             { name: t.actual, values: list.map((r) => r.actual) },
           ],
+          { label: name(id) },
         );
         const table = list
           .map(
@@ -279,7 +283,7 @@ export function renderReport(dataset: Dataset, options: ReportOptions = {}): str
         const svg = barChartSvg(
           districtCodes.map((c) => unitLabel(dataset, c)),
           [{ name: d.kind === 'rate' ? t.targetRate : t.target, values }],
-          { percent: d.kind === 'rate' },
+          { percent: d.kind === 'rate', label: d.name[lang] },
         );
         return `<h3>${esc(d.name[lang])}</h3><figure>${svg}<figcaption><code>${esc(d.id)}</code></figcaption></figure>`;
       })
