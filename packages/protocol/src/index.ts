@@ -23,6 +23,7 @@ export {
   verifyReceipt,
 } from './jws';
 export * from './messages';
+export { deliverBodyFromBulletin } from './playout';
 export { ExecutedIds } from './replay';
 export { RULES, type Rule, type RuleId, type RuleScope } from './rules';
 export {

@@ -119,7 +119,7 @@ export const prioritySchema = z.enum(['normal', 'priority', 'emergency']);
 
 /**
  * P-B2: a broadcast window, `days` as ISO weekdays (1 = Monday … 7 = Sunday), `from`/`to` in
- * `config.timeZone`; `to` earlier than `from` crosses midnight.
+ * `config.timeZone`; `to` may be `24:00` (end of day); `to` earlier than `from` crosses midnight.
  *
  * @example
  * ```ts
@@ -129,7 +129,7 @@ export const prioritySchema = z.enum(['normal', 'priority', 'emergency']);
 export const windowSchema = z.object({
   days: z.array(z.int().min(1).max(7)).min(1).max(7),
   from: clockTimeSchema,
-  to: clockTimeSchema,
+  to: z.string().regex(/^(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, 'expected HH:MM or 24:00'),
 });
 
 /**
