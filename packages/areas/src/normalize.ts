@@ -60,21 +60,45 @@ const TYPE_PREFIXES: readonly [string, readonly UnitType[]][] = [
   ['xa', ['commune']],
 ];
 
+/** English type words people put after a name ("Pleiku City", "Dak Doa District"). */
+const TYPE_SUFFIXES: readonly [string, readonly UnitType[]][] = [
+  ['special administrative region', ['special-zone']],
+  ['special zone', ['special-zone']],
+  ['township', ['township']],
+  ['province', ['province']],
+  ['district', ['district', 'urban-district']],
+  ['commune', ['commune']],
+  ['city', ['municipality', 'city']],
+  ['town', ['town']],
+  ['ward', ['ward']],
+];
+
+/** Short forms that are names rather than spellings: "TP HCM" is Thành phố Hồ Chí Minh. */
+const ALIASES: Readonly<Record<string, string>> = { hcm: 'ho chi minh', tphcm: 'tp ho chi minh' };
+
 /**
- * Splits a normalised query into an optional type word and the name after it. The type word is only
- * taken off when a name follows it.
+ * Splits a normalised query into an optional type word (Vietnamese before the name, or English
+ * after it) and the name. The type word is only taken off when a name remains. `words` is how many
+ * words the type word took at the front, `tail` at the end.
  */
 export function splitTypePrefix(normalized: string): {
   types: readonly UnitType[] | null;
   rest: string;
   words: number;
+  tail: number;
 } {
+  const aliased = ALIASES[normalized] ?? normalized.replace(/ hcm$/, ' ho chi minh');
   for (const [prefix, types] of TYPE_PREFIXES) {
-    if (normalized.startsWith(`${prefix} `)) {
-      return { types, rest: normalized.slice(prefix.length + 1), words: prefix.split(' ').length };
+    if (aliased.startsWith(`${prefix} `)) {
+      return { types, rest: aliased.slice(prefix.length + 1), words: prefix.split(' ').length, tail: 0 };
     }
   }
-  return { types: null, rest: normalized, words: 0 };
+  for (const [suffix, types] of TYPE_SUFFIXES) {
+    if (aliased.endsWith(` ${suffix}`)) {
+      return { types, rest: aliased.slice(0, -suffix.length - 1), words: 0, tail: suffix.split(' ').length };
+    }
+  }
+  return { types: null, rest: aliased, words: 0, tail: 0 };
 }
 
 /** Optimal string alignment distance, stopping early once it exceeds `max`. */

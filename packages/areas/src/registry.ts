@@ -390,12 +390,15 @@ export class UnitRegistry {
     const split = splitTypePrefix(normalized);
     const spelled = spellingKey(query);
     const hasMarks = spelled.replace(/\p{M}/gu, '').replace(/đ/g, 'd') !== spelled;
-    const readings = [{ types: null, rest: normalized, spelling: spelled }];
-    if (split.types) {
+    const readings: { types: readonly UnitType[] | null; rest: string; spelling: string }[] = [
+      { types: null, rest: normalized, spelling: spelled },
+    ];
+    if (split.rest !== normalized) {
+      const words = spelled.split(' ');
       readings.push({
-        types: split.types as never,
+        types: split.types,
         rest: split.rest,
-        spelling: spelled.split(' ').slice(split.words).join(' '),
+        spelling: words.slice(split.words, words.length - split.tail).join(' '),
       });
     }
     const keys = this.#searchKeys();

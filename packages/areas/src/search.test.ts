@@ -44,6 +44,14 @@ describe('search finds the spellings people use', () => {
     expect(first('Xã Ia O', { at: '2025-07-01', within: '52' })?.unit.name).toBe('Xã Ia O');
   });
 
+  test('English type words after the name and the HCM short form work too', () => {
+    expect(first('Pleiku City', { at: '2024-09-01' })?.unit.code).toBe('622');
+    expect(first('Dak Doa District', { at: '2024-09-01' })?.unit.code).toBe('626');
+    expect(first('Gia Lai province', { at: '2025-07-01' })?.unit.code).toBe('52');
+    expect(first('TP HCM', { at: '2025-07-01' })?.unit.code).toBe('79');
+    expect(first('TP.HCM', { at: '2025-07-01' })?.unit.code).toBe('79');
+  });
+
   test('a name that starts like a type word is still found (Tịnh Hà, not Tỉnh Hà…)', () => {
     expect(first('Tịnh Hà', { at: '2024-09-01' })?.unit.name).toBe('Xã Tịnh Hà');
   });
