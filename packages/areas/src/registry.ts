@@ -385,6 +385,12 @@ export class UnitRegistry {
     if (!Number.isInteger(limit) || limit < 1) {
       throw new AreasError('invalid_option', `limit must be a positive integer, found ${String(limit)}`);
     }
+    if (opts.within !== undefined) {
+      if (day !== undefined) this.require(opts.within, day);
+      else if (this.versions(opts.within).length === 0) {
+        throw new AreasError('unit_not_found', `within: no unit ever had the code "${opts.within}"`);
+      }
+    }
     const normalized = normalizeName(query);
     if (normalized === '') return [];
     const split = splitTypePrefix(normalized);

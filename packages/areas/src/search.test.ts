@@ -96,5 +96,9 @@ describe('search finds the spellings people use', () => {
     expect(units.search('zzzzqqqq', { at: '2025-07-01' })).toEqual([]);
     expect(units.search(' - . ', { at: '2025-07-01' })).toEqual([]);
     expect(() => units.search('An', { limit: 0 })).toThrow(/limit must be a positive integer/);
+    expect(() => units.search('An', { at: '2025-07-01', within: '64' })).toThrow(
+      /No unit with code "64" on 2025-07-01/,
+    );
+    expect(() => units.search('An', { within: '999' })).toThrow(/no unit ever had the code "999"/);
   });
 });
