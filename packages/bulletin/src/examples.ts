@@ -2,8 +2,9 @@ import type { Bulletin } from './schema';
 
 /**
  * Sample: an emergency flood warning from the Gia Lai provincial People's Committee, in Vietnamese
- * with a Jrai translation, for IP loudspeakers and electronic boards in two communes. Media URLs are
- * illustrative (example.vn); the digests are of no real file.
+ * with a Jrai translation, for IP loudspeakers and electronic boards. Media URLs are illustrative (example.vn), the digests
+ * are of no real file, and the target unit codes are illustrative too: `23566` is not in force on
+ * 2025-07-01, so `checkBulletinUnits` reports it.
  *
  * @example
  * ```ts
@@ -60,7 +61,7 @@ export const exampleFloodWarning: Bulletin = {
     end: '2026-11-26T20:00:00Z',
     repeat: { count: 6, intervalSec: 1800 },
   },
-  issuer: { name: 'Ủy ban nhân dân tỉnh Gia Lai', unitCode: '64' },
+  issuer: { name: 'Ủy ban nhân dân tỉnh Gia Lai', unitCode: '52' },
   author: { id: 'u-editor-7', name: 'Rah Lan H’Nhi' },
   approvals: [
     {
@@ -103,7 +104,7 @@ export const examplePolicyNotice: Bulletin = {
       tts: { rate: 1 },
     },
   ],
-  targets: { units: { at: '2025-07-01', codes: ['23563'] } },
+  targets: { units: { at: '2025-07-01', codes: ['24065'] } },
   schedule: {
     start: '2026-12-01T00:00:00+07:00',
     end: '2026-12-15T00:00:00+07:00',
@@ -113,7 +114,7 @@ export const examplePolicyNotice: Bulletin = {
       { from: '17:30', to: '18:00', days: [1, 2, 3, 4, 5] },
     ],
   },
-  issuer: { name: 'Ủy ban nhân dân xã Ia Rbol' },
+  issuer: { name: 'Ủy ban nhân dân xã Ia Rbol', unitCode: '24065' },
   author: { name: 'Lê Thị Cúc' },
   createdAt: '2026-11-26T02:00:00Z',
 };

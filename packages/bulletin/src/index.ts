@@ -7,3 +7,4 @@ export * from './language-script';
 export * from './media-hash';
 export * from './parse';
 export * from './schema';
+export * from './units-check';

@@ -1,6 +1,16 @@
 import type * as z from 'zod';
 import { BulletinError, type BulletinIssue, formatPath } from './errors';
 import { type Bulletin, BulletinSchema } from './schema';
+import { checkBulletinUnits, type UnitLookup } from './units-check';
+
+/** Options of {@link parseBulletin}. */
+export interface ParseBulletinOptions {
+  /**
+   * Also check unit codes against this registry (`loadUnits()` from `@nguon/areas`), see
+   * `checkBulletinUnits`. Off by default: the unit data is large for a browser.
+   */
+  units?: UnitLookup;
+}
 
 /** Result of {@link safeParseBulletin}: the bulletin, or the error listing every issue. */
 export type SafeParseBulletinResult =
@@ -41,10 +51,11 @@ function errorOf(issues: BulletinIssue[]): BulletinError {
  * @example
  * ```ts
  * const bulletin = parseBulletin(JSON.parse(text));
+ * const checked = parseBulletin(JSON.parse(text), { units: loadUnits() }); // also unit codes
  * ```
  */
-export function parseBulletin(input: unknown): Bulletin {
-  const result = safeParseBulletin(input);
+export function parseBulletin(input: unknown, options: ParseBulletinOptions = {}): Bulletin {
+  const result = safeParseBulletin(input, options);
   if (!result.success) throw result.error;
   return result.data;
 }
@@ -58,9 +69,16 @@ export function parseBulletin(input: unknown): Bulletin {
  * if (!r.success) for (const i of r.error.issues) console.error(i.at, i.message);
  * ```
  */
-export function safeParseBulletin(input: unknown): SafeParseBulletinResult {
+export function safeParseBulletin(
+  input: unknown,
+  options: ParseBulletinOptions = {},
+): SafeParseBulletinResult {
   const result = BulletinSchema.safeParse(input);
-  if (result.success) return { success: true, data: result.data };
+  if (result.success) {
+    const unitProblems = options.units ? checkBulletinUnits(result.data, options.units) : [];
+    if (unitProblems.length > 0) return { success: false, error: errorOf(unitProblems) };
+    return { success: true, data: result.data };
+  }
   return { success: false, error: errorOf(toBulletinIssues(result.error.issues)) };
 }
 
@@ -98,7 +116,11 @@ export function jsonErrorLocation(
  * const bulletin = parseBulletinJson(await readFile('flood.json', 'utf8'));
  * ```
  */
-export function parseBulletinJson(text: string, source = 'input'): Bulletin {
+export function parseBulletinJson(
+  text: string,
+  source = 'input',
+  options: ParseBulletinOptions = {},
+): Bulletin {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -108,5 +130,5 @@ export function parseBulletinJson(text: string, source = 'input'): Bulletin {
     const detail = cause instanceof Error ? cause.message : String(cause);
     throw new BulletinError('invalid_json', `${at}: not valid JSON (${detail})`, { cause });
   }
-  return parseBulletin(data);
+  return parseBulletin(data, options);
 }

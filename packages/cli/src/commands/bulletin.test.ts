@@ -13,7 +13,11 @@ function dirWith(files: Record<string, string>): string {
 
 describe('nguon bulletin validate', () => {
   test('a valid bulletin prints an ok summary and exits 0', async () => {
-    const cwd = dirWith({ 'flood.json': JSON.stringify(exampleFloodWarning, null, 2) });
+    const flood = {
+      ...exampleFloodWarning,
+      targets: { units: { at: '2025-07-01', codes: ['24044', '24065'] } },
+    };
+    const cwd = dirWith({ 'flood.json': JSON.stringify(flood, null, 2) });
     const result = await run(['bulletin', 'validate', 'flood.json'], cwd);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
@@ -40,6 +44,18 @@ describe('nguon bulletin validate', () => {
     );
     expect(lines[2]).toMatch(/^ok good\.json: /);
     expect(result.stderr).toBe('2 problems in 1 of 2 files\n');
+  });
+
+  test('unit codes are checked against the unit registry unless --no-units', async () => {
+    const old = { ...examplePolicyNotice, targets: { units: { at: '2025-07-01', codes: ['23566'] } } };
+    const cwd = dirWith({ 'old.json': JSON.stringify(old) });
+    const checked = await run(['bulletin', 'validate', 'old.json'], cwd);
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toBe(
+      'old.json: $.targets.units.codes[0]: no unit with code "23566" on 2025-07-01: it was "Phường Hội Thương" 2024-09-01–2025-07-01\n',
+    );
+    const unchecked = await run(['bulletin', 'validate', '--no-units', 'old.json'], cwd);
+    expect(unchecked.code).toBe(0);
   });
 
   test('invalid JSON gives the file, line and column', async () => {

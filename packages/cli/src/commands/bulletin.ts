@@ -1,6 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Bulletin, BulletinError, type BulletinIssue, parseBulletinJson } from '@nguon/bulletin';
+import { loadUnits } from '@nguon/areas';
+import {
+  type Bulletin,
+  BulletinError,
+  type BulletinIssue,
+  type ParseBulletinOptions,
+  parseBulletinJson,
+} from '@nguon/bulletin';
 import type { Command } from 'commander';
 import { CliExit, type CliIo } from '../io';
 
@@ -8,7 +15,7 @@ type FileResult =
   | { file: string; ok: true; bulletin: Bulletin }
   | { file: string; ok: false; problems: BulletinIssue[] };
 
-async function validateFile(file: string, io: CliIo): Promise<FileResult> {
+async function validateFile(file: string, io: CliIo, options: ParseBulletinOptions): Promise<FileResult> {
   let text: string;
   try {
     text = await readFile(resolve(io.cwd, file), 'utf8');
@@ -18,7 +25,7 @@ async function validateFile(file: string, io: CliIo): Promise<FileResult> {
     return { file, ok: false, problems: [{ path: [], at: '$', code: 'unreadable', message }] };
   }
   try {
-    return { file, ok: true, bulletin: parseBulletinJson(text, file) };
+    return { file, ok: true, bulletin: parseBulletinJson(text, file, options) };
   } catch (error) {
     if (!BulletinError.isInstance(error)) throw error;
     if (error.code === 'invalid_json') {
@@ -48,6 +55,7 @@ function summary(b: Bulletin): string {
  * Registers `nguon bulletin validate FILE…`: checks bulletin JSON files against the schema. Prints
  * `ok FILE: …` per valid file on stdout; for an invalid one prints every problem as
  * `FILE: $.json.path: message`, one per line, on stdout, and exits 1. `--json` prints one JSON report.
+ * Unit codes are checked against `@nguon/areas` unless `--no-units` is given.
  *
  * @example
  * ```sh
@@ -63,9 +71,11 @@ export function registerBulletinCommands(program: Command, io: CliIo): void {
     .description('check bulletin JSON files against the bulletin schema; exit 1 when any has a problem')
     .argument('<files...>', 'bulletin JSON files')
     .option('--json', 'print a JSON report instead of lines')
-    .action(async (files: string[], options: { json?: boolean }) => {
+    .option('--no-units', 'do not check unit codes against the administrative-unit registry')
+    .action(async (files: string[], options: { json?: boolean; units: boolean }) => {
+      const parseOptions: ParseBulletinOptions = options.units ? { units: loadUnits() } : {};
       const results: FileResult[] = [];
-      for (const file of files) results.push(await validateFile(file, io));
+      for (const file of files) results.push(await validateFile(file, io, parseOptions));
       const failed = results.filter((r) => !r.ok);
       if (options.json) {
         const report = results.map((r) =>
