@@ -219,8 +219,52 @@ export function denominatorOf(
   return lookup(def.denominator.indicator, unitCode, year);
 }
 
+const SCOPE_LEVEL = {
+  commune_level: 'commune',
+  wards_towns: 'commune',
+  communes_only: 'commune',
+  district: 'district',
+  province: 'province',
+} as const;
+
 /**
- * The rate of a target: target value ÷ denominator × 100, rounded as the indicator says. `null`
+ * The numerator of a rate for one unit and year. For an indicator counting `units` it is the value
+ * itself. For one counting `items` (boards…) it is the number of units of the indicator's scope
+ * that have at least one item — the rate is "share of districts having a board", not boards per
+ * district — counted from the sub-units' values; `null` when a sub-unit's value is missing or the
+ * unit has no sub-units in the dataset.
+ *
+ * @example
+ * ```ts
+ * const ds = getDataset('gia-lai-2024');
+ * const lookup = (id: string, unit: string, year: number) => targetValue(ds, id, unit, year);
+ * rateNumerator(ds, getIndicator(ds, 'district_large_board'), '64', 2024, lookup); // 8 districts (9 boards)
+ * ```
+ */
+export function rateNumerator(
+  dataset: Dataset,
+  def: IndicatorDefinition,
+  unitCode: string,
+  year: number,
+  lookup: (indicator: string, unitCode: string, year: number) => number | null,
+): number | null {
+  const value = lookup(def.id, unitCode, year);
+  if (def.counted !== 'items') return value;
+  const level = dataset.units.find((u) => u.code === unitCode)?.level ?? levelOfCode(unitCode);
+  if (level === SCOPE_LEVEL[def.counts]) return value === null ? null : value > 0 ? 1 : 0;
+  const children = dataset.units.filter((u) => u.parent === unitCode);
+  if (children.length === 0) return null;
+  let having = 0;
+  for (const child of children) {
+    const n = rateNumerator(dataset, def, child.code, year, lookup);
+    if (n === null) return null;
+    having += n;
+  }
+  return having;
+}
+
+/**
+ * The rate of a target: {@link rateNumerator} ÷ denominator × 100, rounded as the indicator says. `null`
  * for non-rate indicators and when a side is missing.
  *
  * @example
@@ -238,7 +282,7 @@ export function targetRate(
   if (def.kind !== 'rate') return null;
   const lookup = (id: string, unit: string, y: number) => targetValue(dataset, id, unit, y);
   return computeRate(
-    lookup(indicator, unitCode, year),
+    rateNumerator(dataset, def, unitCode, year, lookup),
     denominatorOf(dataset, def, unitCode, year, lookup),
     def.decimals,
     def.rounding,

@@ -1,5 +1,6 @@
 import { loadUnits } from '@nguon/areas';
 import { describe, expect, it } from 'vitest';
+import { targetRate } from './compute';
 import { getDataset } from './datasets/index';
 import type { Dataset } from './model';
 import { validateDataset } from './validate';
@@ -194,9 +195,9 @@ describe('gia-lai-2024 transcription', () => {
 
 const expectedFindings = [
   ['rate_mismatch', 'commune_board', '64', 2023, 'I.1.6', 7, 6.59],
-  ['rate_mismatch', 'district_large_board', '64', 2025, 'I.2.2', 100, 111.76],
+  ['rate_mismatch', 'district_large_board', '64', 2024, 'I.2.2', 52.9, 47.06],
   ['rate_mismatch', 'commune_board', '64', 2023, 'II.I.4', 7, 6.59],
-  ['rate_mismatch', 'district_large_board', '64', 2025, 'II.II', 100, 111.76],
+  ['rate_mismatch', 'district_large_board', '64', 2024, 'II.II', 52.9, 47.06],
   ['missing', 'ward_board', undefined, 2021, undefined, null, null],
   ['missing', 'commune_board', undefined, 2021, undefined, null, null],
   ['missing', 'district_large_board', undefined, 2021, undefined, null, null],
@@ -248,6 +249,36 @@ describe('validateDataset on gia-lai-2024', () => {
       ['rate_mismatch', 'commune_radio_ict', '64', 2022, 'II.I.2', 17.5, 15],
       ['rate_mismatch', 'commune_radio_ict', '64', 2023, 'II.I.2', 35, 30],
       ['rate_mismatch', 'commune_radio_ict', '64', 2024, 'II.I.2', 51.2, 47.27],
+    ]);
+  });
+});
+
+describe('large district boards (items)', () => {
+  it('rates the share of districts having a board, not boards per district', () => {
+    expect(years.map((y) => targetRate(ds, 'district_large_board', '64', y))).toEqual([
+      null,
+      29.4,
+      29.4,
+      47.1,
+      100,
+    ]);
+    expect(targetRate(ds, 'district_large_board', '622', 2025)).toBe(100); // 3 boards, 1 district
+    const [, second] = validateDataset(ds, { registry: null });
+    expect(second?.message).toBe(
+      'I.2.2 2024: printed "52,9%", but 8 of 17 (units with at least one of the 9 items) is 47.06% (allowed difference ±0.05)',
+    );
+  });
+
+  it('read as boards ÷ 17 instead, the 2025 "19 (100%)" is the one that does not add up', () => {
+    const variant = structuredClone(ds);
+    variant.indicators.find((d) => d.id === 'district_large_board')!.counted = 'units';
+    const found = summary(variant).filter((f) => f[1] === 'district_large_board' && f[0] !== 'missing');
+    expect(found).toEqual([
+      ['rate_mismatch', 'district_large_board', '64', 2025, 'I.2.2', 100, 111.76],
+      ['rate_mismatch', 'district_large_board', '64', 2025, 'II.II', 100, 111.76],
+      ['count_exceeds_universe', 'district_large_board', '64', 2025, 'II.II', 19, 17],
+      ['count_exceeds_universe', 'district_large_board', '622', 2024, 'II.II.1', 2, 1],
+      ['count_exceeds_universe', 'district_large_board', '622', 2025, 'II.II.1', 3, 1],
     ]);
   });
 });

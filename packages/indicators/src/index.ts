@@ -5,6 +5,7 @@ export {
   getIndicator,
   levelOfCode,
   printedDecimals,
+  rateNumerator,
   rawRate,
   roundTo,
   sumPresent,

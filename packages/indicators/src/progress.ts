@@ -1,5 +1,5 @@
 import { loadUnits } from '@nguon/areas';
-import { computeRate, getIndicator, levelOfCode, roundTo, universeOf } from './compute';
+import { computeRate, denominatorOf, getIndicator, levelOfCode, rateNumerator, roundTo } from './compute';
 import { IndicatorsError, type InputIssue } from './errors';
 import {
   type Actual,
@@ -194,13 +194,15 @@ export function progress(
       const def = getIndicator(dataset, t.indicator);
       const actual = actualOf(t.indicator, t.unitCode);
       const actualValue = actual?.value ?? null;
-      const denominator = (lookup: (id: string, unit: string) => number | null): number | null => {
-        if (!def.denominator) return null;
-        if ('universe' in def.denominator) return universeOf(dataset, def.denominator.universe, t.unitCode);
-        return lookup(def.denominator.indicator, t.unitCode);
-      };
-      const rate = (value: number | null, d: number | null) =>
-        def.kind === 'rate' ? computeRate(value, d, def.decimals, def.rounding) : null;
+      const rate = (lookup: (id: string, unit: string, y: number) => number | null) =>
+        def.kind === 'rate'
+          ? computeRate(
+              rateNumerator(dataset, def, t.unitCode, year, lookup),
+              denominatorOf(dataset, def, t.unitCode, year, lookup),
+              def.decimals,
+              def.rounding,
+            )
+          : null;
       const status =
         t.value === null
           ? 'no_target'
@@ -216,11 +218,8 @@ export function progress(
         year,
         target: t.value,
         actual: actualValue,
-        targetRate: rate(t.value, denominator(targetOf)),
-        actualRate: rate(
-          actualValue,
-          denominator((id, unit) => actualOf(id, unit)?.value ?? null),
-        ),
+        targetRate: rate((id, unit) => targetOf(id, unit)),
+        actualRate: rate((id, unit) => actualOf(id, unit)?.value ?? null),
         achievement:
           t.value === null || actualValue === null || t.value === 0
             ? null

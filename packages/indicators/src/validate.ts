@@ -4,6 +4,7 @@ import {
   denominatorOf,
   levelOfCode,
   printedDecimals,
+  rateNumerator,
   rawRate,
   roundTo,
   sumPresent,
@@ -43,7 +44,8 @@ const r2 = (x: number) => roundTo(x, 2);
  * 2. `universe_mismatch`: printed universes equal the unit registry's counts at the snapshot.
  * 3. `total_mismatch`: each printed province total equals the sum of its district rows.
  * 4. `rate_mismatch`: each printed rate agrees with count ÷ denominator × 100 within half a unit of
- *    its last printed digit (|computed − printed| ≤ 0.5·10^−d for d printed decimals).
+ *    its last printed digit (|computed − printed| ≤ 0.5·10^−d for d printed decimals). For an
+ *    indicator counting items, the count is the number of units having at least one item.
  * 5. `count_exceeds_universe`: a count of units (not of items) is not above its denominator.
  * 6. `decreasing`: targets do not fall from one year to the next.
  * 7. `missing`: one warning per (indicator, year) with missing targets.
@@ -196,7 +198,10 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
     if (fig.rate === null) continue;
     const def = dataset.indicators.find((d) => d.id === fig.indicator);
     if (!def || def.kind !== 'rate') continue;
-    const numerator = fig.count ?? lookup(def.id, fig.unitCode, fig.year);
+    const items = def.counted === 'items';
+    const numerator = items
+      ? rateNumerator(dataset, def, fig.unitCode, fig.year, lookup)
+      : (fig.count ?? lookup(def.id, fig.unitCode, fig.year));
     const denominator = denominatorOf(dataset, def, fig.unitCode, fig.year, lookup);
     const raw = rawRate(numerator, denominator);
     if (raw === null) continue;
@@ -212,7 +217,7 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
         published: fig.rate,
         computed: r2(raw),
         difference: r2(raw - fig.rate),
-        message: `${fig.ref} ${fig.year}: printed "${fig.printed}", but ${numerator} of ${denominator} is ${r2(raw)}% (allowed difference ±${roundTo(0.5 * 10 ** -decimals, decimals + 1)})`,
+        message: `${fig.ref} ${fig.year}: printed "${fig.printed}", but ${numerator} of ${denominator}${items ? ` (units with at least one of the ${fig.count ?? lookup(def.id, fig.unitCode, fig.year)} items)` : ''} is ${r2(raw)}% (allowed difference ±${roundTo(0.5 * 10 ** -decimals, decimals + 1)})`,
       });
     }
   }
