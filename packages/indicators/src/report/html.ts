@@ -205,9 +205,14 @@ export function renderReport(dataset: Dataset, options: ReportOptions = {}): str
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   const province = dataset.province;
-  const districtCodes = [
-    ...new Set(dataset.targets.filter((x) => x.unitCode !== province).map((x) => x.unitCode)),
-  ];
+  // The units directly under the province (districts; provinces under a national plan). Deeper units
+  // (communes) are summed into them by the plan and would make charts unreadable.
+  const children = dataset.units.filter((u) => u.parent === province).map((u) => u.code);
+  const districtCodes =
+    children.length > 0
+      ? children
+      : [...new Set(dataset.targets.filter((x) => x.unitCode !== province).map((x) => x.unitCode))];
+  const childSet = new Set(districtCodes);
 
   // 1. Province targets by year.
   const rateDefs = dataset.indicators.filter((d) => d.kind === 'rate');
@@ -246,7 +251,7 @@ export function renderReport(dataset: Dataset, options: ReportOptions = {}): str
     const rows: ProgressRow[] = progress(dataset, options.actuals, year);
     const byIndicator = new Map<string, ProgressRow[]>();
     for (const r of rows) {
-      if (r.unitCode === province) continue;
+      if (!childSet.has(r.unitCode)) continue;
       const list = byIndicator.get(r.indicator) ?? [];
       list.push(r);
       byIndicator.set(r.indicator, list);
@@ -273,7 +278,7 @@ export function renderReport(dataset: Dataset, options: ReportOptions = {}): str
     districtSection = `<p>${esc(t.districtWithActuals)}</p>${blocks}`;
   } else {
     const districtDefs = dataset.indicators.filter((d) =>
-      dataset.targets.some((x) => x.indicator === d.id && x.unitCode !== province && x.year === year),
+      dataset.targets.some((x) => x.indicator === d.id && childSet.has(x.unitCode) && x.year === year),
     );
     const blocks = districtDefs
       .map((d) => {
