@@ -141,6 +141,14 @@ for (const [index, version] of versions.entries()) {
 const versionAt = (code, snapshotIndex) =>
   versionsOf.get(code)?.find((v) => v.from <= snapshotIndex && (v.to === -1 || snapshotIndex < v.to));
 
+/** Province code of a version, read in the last snapshot the version is in. */
+const provinceOf = (version) => {
+  const snapshot = version.to === -1 ? SNAPSHOTS.length - 1 : version.to - 1;
+  let unit = version;
+  while (unit && unit.level !== 'province') unit = versionAt(unit.parent, snapshot);
+  return unit?.code;
+};
+
 // Links between commune versions.
 const links = [];
 // 1. The same code continuing across a snapshot boundary other than the 2025 reform.
@@ -160,6 +168,7 @@ const reform = snapshots[REFORM];
 const spellingFold = (name) => fold(spellingKey(name));
 let mappingLinks = 0;
 for (const province of merges) {
+  const oldProvinces = new Set(province.merges.map((m) => m.old_id));
   for (const entry of province.level2s) {
     let target = reform.get(entry.level2_id);
     if (!target) {
@@ -178,10 +187,32 @@ for (const province of merges) {
     for (const old of entry.merges) {
       // Island districts without communes (Bạch Long Vĩ, Côn Đảo, …) map straight to a special zone.
       const list = (versionsOf.get(old.old_id) ?? []).filter((v) => v.level !== 'province' && v.to !== -1);
-      const source = list.find((v) => v.to === REFORM) ?? list.at(-1);
+      let source = list.find((v) => v.to === REFORM) ?? list.at(-1);
       if (!source) {
         note(`merges.json: old unit ${old.old_id} "${old.name}" is in no snapshot; link skipped`);
         continue;
+      }
+      // An old commune must come from one of the old provinces the new province was formed from;
+      // otherwise the code is wrong, and the unit of that name in those provinces is meant.
+      if (source.level === 'commune' && !oldProvinces.has(provinceOf(source))) {
+        const candidates = versions.filter(
+          (v) =>
+            v.level === 'commune' &&
+            v.to === REFORM &&
+            oldProvinces.has(provinceOf(v)) &&
+            spellingFold(v.name) === spellingFold(old.name),
+        );
+        if (candidates.length !== 1) {
+          note(
+            `merges.json: old unit ${old.old_id} "${old.name}" lies outside province ${province.level1_id}; link skipped`,
+          );
+          continue;
+        }
+        note(
+          `merges.json: old unit ${old.old_id} "${old.name}" lies outside province ${province.level1_id}; ` +
+            `taken as ${candidates[0].code} "${candidates[0].name}" of province ${provinceOf(candidates[0])}`,
+        );
+        source = candidates[0];
       }
       if (source.to !== REFORM) {
         note(
@@ -201,6 +232,28 @@ for (const list of incoming.values()) {
   if (list.length === 1 && only[2] === 1 && versions[only[0]].code === versions[only[1]].code) only[2] = 0;
 }
 links.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+
+// Cross-check: the provinces that the communes of each new province came from should be the ones
+// merges.json lists for that province (level 1).
+let provinceMismatches = 0;
+for (const province of merges) {
+  const listed = new Set(province.merges.map((m) => m.old_id));
+  const found = new Set(
+    links
+      .filter(([, to]) => versions[to].parent === province.level1_id && versions[to].from === REFORM)
+      .map(([from]) => provinceOf(versions[from])),
+  );
+  const same = listed.size === found.size && [...listed].every((code) => found.has(code));
+  if (!same) {
+    provinceMismatches++;
+    note(
+      `merges.json: province ${province.level1_id} lists ${[...listed]} but its communes came from ${[...found]}`,
+    );
+  }
+}
+note(
+  `province check: ${merges.length - provinceMismatches} of ${merges.length} new provinces agree with their communes`,
+);
 
 // Cross-check with splits.json (old → new) without using it as a source of links.
 const splits = read('vn-2025-07-01-splits.json').data;
