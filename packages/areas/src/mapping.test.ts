@@ -49,6 +49,12 @@ describe('mapping across the 2025-07-01 reform', () => {
       '64:full',
     ]);
     expect(pick(units.mapForward('01', { from: '2024-09-01', to: '2025-07-01' }))).toEqual(['01:same']);
+    // A mapping link from An Giang into Đồng Tháp crosses the merger and is left out by the generator.
+    expect(pick(units.mapForward('89', { from: '2025-03-01', to: '2025-07-01' }))).toEqual(['91:full']);
+    expect(pick(units.mapBackward('82', { from: '2025-07-01', to: '2025-03-01' }))).toEqual([
+      '82:full',
+      '87:full',
+    ]);
   });
 
   test('a district maps to the new communes covering it once districts are gone', () => {
