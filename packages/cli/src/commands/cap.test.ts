@@ -103,8 +103,10 @@ describe('nguon cap export', () => {
       /^<\?xml version="1.0" encoding="UTF-8"\?>\n<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">/,
     );
     expect(result.stdout).toContain('<identifier>01JDXG7M3N4P5Q6R7S8T9V0W1X</identifier>');
+    const code = examplePolicyNotice.targets.units?.codes[0];
+    expect(code).toBeDefined();
     expect(result.stdout).toContain(
-      '<geocode>\n        <valueName>VN-GSO</valueName>\n        <value>23563</value>',
+      `<geocode>\n        <valueName>VN-GSO</valueName>\n        <value>${code}</value>`,
     );
   });
 
