@@ -35,6 +35,11 @@ if (input === undefined) {
 }
 
 class TranscribeError extends Error {}
+process.on('uncaughtException', (error) => {
+  if (!(error instanceof TranscribeError)) throw error;
+  console.error(`transcribe: ${error.message}`);
+  process.exit(1);
+});
 const fail = (line, message) => {
   throw new TranscribeError(`${input}:${line}: ${message}`);
 };
