@@ -8,6 +8,11 @@ const CAP_MARKER = Symbol.for('@nguon/bulletin/cap-error');
  * `cap_wrong_namespace` (the root is not a CAP 1.2 `alert`), `cap_invalid` (the document breaks a CAP
  * 1.2 rule; see `issues`), `cap_unmappable` (valid CAP that cannot become a bulletin, or a bulletin
  * that cannot become CAP).
+ *
+ * @example
+ * ```ts
+ * if (CapError.isInstance(error) && error.code === 'cap_forbidden_dtd') console.error('refused: DTD');
+ * ```
  */
 export type CapErrorCode =
   | 'cap_too_large'

@@ -25,7 +25,14 @@ import type {
 import { parseCap } from './parse';
 import { validateCapAlert } from './validate';
 
-/** The `geocode/valueName` under which CAP carries Vietnamese administrative unit codes. */
+/**
+ * The `geocode/valueName` under which CAP carries Vietnamese administrative unit codes.
+ *
+ * @example
+ * ```ts
+ * const geocode = { valueName: VN_GSO, value: '64' }; // <geocode><valueName>VN-GSO</valueName><value>64</value></geocode>
+ * ```
+ */
 export const VN_GSO = 'VN-GSO';
 
 /**
@@ -132,7 +139,15 @@ const DISASTER: ReadonlySet<CapCategory> = new Set([
   'CBRNE',
 ]);
 
-/** CAP categories → one bulletin category (see the table in the README). */
+/**
+ * CAP categories → one bulletin category: any of Geo, Met, Safety, Rescue, Fire, Health, Env, CBRNE →
+ * `disaster_emergency`; else Security → `security_order`; else `other` (to be re-classified).
+ *
+ * @example
+ * ```ts
+ * categoryFromCap(['Met']); // 'disaster_emergency'
+ * ```
+ */
 export function categoryFromCap(categories: readonly CapCategory[]): BulletinCategory {
   if (categories.some((c) => DISASTER.has(c))) return 'disaster_emergency';
   if (categories.includes('Security')) return 'security_order';
@@ -335,7 +350,14 @@ export interface BulletinToCapOptions {
   allowIncomplete?: boolean;
 }
 
-/** RFC 3339 → CAP date-time: `Z` becomes `+00:00`, fractions are dropped. */
+/**
+ * RFC 3339 → CAP date-time: `Z` becomes `+00:00`, fractions are dropped, other offsets are kept.
+ *
+ * @example
+ * ```ts
+ * toCapDateTime('2026-11-26T08:00:00.250Z'); // '2026-11-26T08:00:00+00:00'
+ * ```
+ */
 export function toCapDateTime(rfc3339: string): string {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|z|[+-]\d{2}:\d{2})$/.exec(rfc3339);
   if (!m)
