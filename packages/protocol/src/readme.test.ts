@@ -18,7 +18,7 @@ describe('README worked example', () => {
     const expected = await signer.sign(COMMAND_SAMPLES['bulletin.revoke']);
     expect(jws).toBe(expected);
     expect(payload).toBe(JSON.stringify(COMMAND_SAMPLES['bulletin.revoke']));
-    expect(example).toContain(`(UTF-8 JSON, ${new TextEncoder().encode(payload).length} bytes)`);
+    expect(example).toContain(`(UTF-8 JSON, ${new TextEncoder().encode(payload).length} bytes,`);
     expect(signatureHex).toBe(Buffer.from(expected.split('.')[2] ?? '', 'base64url').toString('hex'));
     expect(keys).toContain(SYSTEM_ANCHOR.publicKey);
     expect(keys).toContain(Buffer.from(SYSTEM_ANCHOR.publicKey, 'base64url').toString('hex'));
