@@ -1,4 +1,11 @@
-/** A label in Vietnamese and English. */
+/**
+ * A label in Vietnamese and English.
+ *
+ * @example
+ * ```ts
+ * const label: Label = { vi: 'Bản tin khẩn cấp', en: 'Emergency' };
+ * ```
+ */
 export interface Label {
   vi: string;
   en: string;
@@ -81,7 +88,14 @@ export const BULLETIN_CATEGORIES = {
   },
 } as const satisfies Record<string, { label: Label; source: string; verified: boolean }>;
 
-/** A category code, see {@link BULLETIN_CATEGORIES}. */
+/**
+ * A category code, see {@link BULLETIN_CATEGORIES}.
+ *
+ * @example
+ * ```ts
+ * const category: BulletinCategory = 'disaster_emergency';
+ * ```
+ */
 export type BulletinCategory = keyof typeof BULLETIN_CATEGORIES;
 
 /**
@@ -111,7 +125,14 @@ export const BULLETIN_PRIORITIES = {
   },
 } as const satisfies Record<string, { label: Label; rank: number; source: string }>;
 
-/** A priority code, see {@link BULLETIN_PRIORITIES}. */
+/**
+ * A priority code, see {@link BULLETIN_PRIORITIES}.
+ *
+ * @example
+ * ```ts
+ * const priority: BulletinPriority = 'emergency';
+ * ```
+ */
 export type BulletinPriority = keyof typeof BULLETIN_PRIORITIES;
 
 /**
@@ -179,10 +200,24 @@ export const BULLETIN_CHANNELS = {
   },
 } as const satisfies Record<string, { label: Label; source: string; device: boolean }>;
 
-/** A channel code, see {@link BULLETIN_CHANNELS}. */
+/**
+ * A channel code, see {@link BULLETIN_CHANNELS}.
+ *
+ * @example
+ * ```ts
+ * const channels: BulletinChannel[] = ['radio_ip', 'board'];
+ * ```
+ */
 export type BulletinChannel = keyof typeof BULLETIN_CHANNELS;
 
-/** An ISO 15924 script code used by the language check. */
+/**
+ * An ISO 15924 script code used by the language check.
+ *
+ * @example
+ * ```ts
+ * const script: ScriptCode = 'Khmr';
+ * ```
+ */
 export type ScriptCode = 'Latn' | 'Khmr' | 'Thai' | 'Laoo' | 'Cham' | 'Tavt' | 'Hani';
 
 /**
@@ -239,7 +274,14 @@ export const BULLETIN_LANGUAGES = {
   { label: Label; scripts: readonly ScriptCode[]; vietnameseLetters: boolean }
 >;
 
-/** A language tag the package has a catalogue entry for, see {@link BULLETIN_LANGUAGES}. */
+/**
+ * A language tag the package has a catalogue entry for, see {@link BULLETIN_LANGUAGES}.
+ *
+ * @example
+ * ```ts
+ * const lang: KnownLanguage = 'jra';
+ * ```
+ */
 export type KnownLanguage = keyof typeof BULLETIN_LANGUAGES;
 
 /**
@@ -261,5 +303,12 @@ export const BULLETIN_STATUSES = {
   expired: { label: { vi: 'Đã hết hạn', en: 'Expired' } },
 } as const satisfies Record<string, { label: Label }>;
 
-/** A workflow status, see {@link BULLETIN_STATUSES}. */
+/**
+ * A workflow status, see {@link BULLETIN_STATUSES}.
+ *
+ * @example
+ * ```ts
+ * const status: BulletinStatus = 'published';
+ * ```
+ */
 export type BulletinStatus = keyof typeof BULLETIN_STATUSES;

@@ -5,6 +5,11 @@ const MARKER = Symbol.for('@nguon/bulletin/error');
  * `invalid_json`: the text is not JSON; `media_read_failed`: a media stream failed while hashing; `media_too_large`: it
  * passed the size limit.
  * The CAP module adds its own `cap_*` codes.
+ *
+ * @example
+ * ```ts
+ * if (error.code === ('invalid_json' satisfies BulletinErrorCode)) console.error(error.message);
+ * ```
  */
 export type BulletinErrorCode =
   | 'invalid_bulletin'

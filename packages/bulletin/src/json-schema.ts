@@ -27,10 +27,24 @@ export const BULLETIN_SCHEMAS = {
   approval: ApprovalSchema,
 } as const;
 
-/** The name of a public schema, see {@link BULLETIN_SCHEMAS}. */
+/**
+ * The name of a public schema, see {@link BULLETIN_SCHEMAS}.
+ *
+ * @example
+ * ```ts
+ * const name: BulletinSchemaName = 'media-ref';
+ * ```
+ */
 export type BulletinSchemaName = keyof typeof BULLETIN_SCHEMAS;
 
-/** A JSON Schema document (draft 2020-12) as a plain object. */
+/**
+ * A JSON Schema document (draft 2020-12) as a plain object.
+ *
+ * @example
+ * ```ts
+ * const doc: JsonSchemaDocument = bulletinJsonSchema('bulletin');
+ * ```
+ */
 export type JsonSchemaDocument = Record<string, unknown>;
 
 /**

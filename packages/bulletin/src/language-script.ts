@@ -50,9 +50,23 @@ const VIETNAMESE_LETTERS: ReadonlySet<number> = new Set(
     .map((c) => c.codePointAt(0) ?? 0),
 );
 
-/** Share of letters that must be in the expected script(s): leaves room for names and acronyms. */
+/**
+ * Share of letters that must be in the expected script(s): leaves room for names and acronyms.
+ *
+ * @example
+ * ```ts
+ * SCRIPT_MIN_SHARE; // 0.6
+ * ```
+ */
 export const SCRIPT_MIN_SHARE = 0.6;
-/** A Vietnamese text with at least this many Latin letters must contain a Vietnamese letter. */
+/**
+ * A Vietnamese text with at least this many Latin letters must contain a Vietnamese letter.
+ *
+ * @example
+ * ```ts
+ * VIETNAMESE_MIN_LETTERS; // 40
+ * ```
+ */
 export const VIETNAMESE_MIN_LETTERS = 40;
 
 function inRanges(code: number, ranges: Ranges): boolean {
@@ -158,8 +172,8 @@ export function checkLanguageScript(lang: string, text: string): string | undefi
   if (scripts === undefined) return undefined;
   const { letters, inScript, vietnamese } = tally(text, scripts);
   if (letters === 0) return undefined;
-  const names = scripts.map((s) => SCRIPT_NAMES[s]).join(' or ');
   if (inScript / letters < SCRIPT_MIN_SHARE) {
+    const names = scripts.map((s) => SCRIPT_NAMES[s]).join(' or ');
     return `expected ${names} script for "${lang}", found ${Math.round((100 * inScript) / letters)}% ${names} letters (${letters} letters)`;
   }
   if (inScript >= VIETNAMESE_MIN_LETTERS && !vietnamese && /^vi(-|$)/i.test(lang)) {

@@ -3,7 +3,14 @@ import { bytesToHex } from '@noble/hashes/utils';
 import { BulletinError } from './errors';
 import type { MediaRef } from './schema';
 
-/** Bytes to hash: a web stream, any (async) iterable of chunks, a `Blob`, or one buffer. */
+/**
+ * Bytes to hash: a web stream, any (async) iterable of chunks, a `Blob`, or one buffer.
+ *
+ * @example
+ * ```ts
+ * const source: MediaSource = (await fetch(url)).body!;
+ * ```
+ */
 export type MediaSource =
   | ReadableStream<Uint8Array>
   | AsyncIterable<Uint8Array>
@@ -12,13 +19,27 @@ export type MediaSource =
   | Uint8Array
   | ArrayBuffer;
 
-/** The sha256 (lowercase hex) and size in bytes of a media file. */
+/**
+ * The sha256 (lowercase hex) and size in bytes of a media file.
+ *
+ * @example
+ * ```ts
+ * const { sha256, size }: MediaDigest = await sha256Media(file);
+ * ```
+ */
 export interface MediaDigest {
   sha256: string;
   size: number;
 }
 
-/** Options of {@link sha256Media}. */
+/**
+ * Options of {@link sha256Media}.
+ *
+ * @example
+ * ```ts
+ * await sha256Media(stream, { maxBytes: 50_000_000, signal: AbortSignal.timeout(30_000) });
+ * ```
+ */
 export interface Sha256MediaOptions {
   /** Stop reading and throw once more than this many bytes arrived (protects against huge files). */
   maxBytes?: number;
@@ -101,7 +122,14 @@ export async function sha256Media(
   return { sha256: bytesToHex(hash.digest()), size };
 }
 
-/** Result of {@link verifyMedia}. */
+/**
+ * Result of {@link verifyMedia}.
+ *
+ * @example
+ * ```ts
+ * const { ok, problems }: MediaVerification = await verifyMedia(stream, ref);
+ * ```
+ */
 export interface MediaVerification extends MediaDigest {
   /** True when both digest and size match the reference. */
   ok: boolean;

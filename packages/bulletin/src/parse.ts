@@ -3,7 +3,14 @@ import { BulletinError, type BulletinIssue, formatPath } from './errors';
 import { type Bulletin, BulletinSchema } from './schema';
 import { checkBulletinUnits, type UnitLookup } from './units-check';
 
-/** Options of {@link parseBulletin}. */
+/**
+ * Options of {@link parseBulletin}.
+ *
+ * @example
+ * ```ts
+ * parseBulletin(input, { units: loadUnits() });
+ * ```
+ */
 export interface ParseBulletinOptions {
   /**
    * Also check unit codes against this registry (`loadUnits()` from `@nguon/areas`), see
@@ -12,7 +19,15 @@ export interface ParseBulletinOptions {
   units?: UnitLookup;
 }
 
-/** Result of {@link safeParseBulletin}: the bulletin, or the error listing every issue. */
+/**
+ * Result of {@link safeParseBulletin}: the bulletin, or the error listing every issue.
+ *
+ * @example
+ * ```ts
+ * const r: SafeParseBulletinResult = safeParseBulletin(input);
+ * if (r.success) console.log(r.data.id);
+ * ```
+ */
 export type SafeParseBulletinResult =
   | { success: true; data: Bulletin }
   | { success: false; error: BulletinError };

@@ -611,27 +611,111 @@ export const BulletinSchema = z
   })
   .describe('Essential-information bulletin (bản tin thông tin thiết yếu)');
 
-/** A valid bulletin (the output of {@link BulletinSchema}). */
+/**
+ * A valid bulletin (the output of {@link BulletinSchema}).
+ *
+ * @example
+ * ```ts
+ * const bulletin: Bulletin = parseBulletin(input);
+ * ```
+ */
 export type Bulletin = z.output<typeof BulletinSchema>;
-/** What {@link BulletinSchema} accepts as input. */
+/**
+ * What {@link BulletinSchema} accepts as input.
+ *
+ * @example
+ * ```ts
+ * const draft: BulletinInput = { ...examplePolicyNotice, version: 2 };
+ * ```
+ */
 export type BulletinInput = z.input<typeof BulletinSchema>;
-/** One language's content, see {@link BulletinContentSchema}. */
+/**
+ * One language's content, see {@link BulletinContentSchema}.
+ *
+ * @example
+ * ```ts
+ * const content: BulletinContent = { lang: 'vi', title: 'Thông báo', text: 'Nội dung.' };
+ * ```
+ */
 export type BulletinContent = z.output<typeof BulletinContentSchema>;
-/** A media reference, see {@link MediaRefSchema}. */
+/**
+ * A media reference, see {@link MediaRefSchema}.
+ *
+ * @example
+ * ```ts
+ * const audio: MediaRef = { url: 'https://media.example.vn/a.mp3', mime: 'audio/mpeg', sha256, size: 48_213 };
+ * ```
+ */
 export type MediaRef = z.output<typeof MediaRefSchema>;
-/** Text-to-speech hints, see {@link TtsHintsSchema}. */
+/**
+ * Text-to-speech hints, see {@link TtsHintsSchema}.
+ *
+ * @example
+ * ```ts
+ * const tts: TtsHints = { voice: 'vi-female-north', rate: 0.9 };
+ * ```
+ */
 export type TtsHints = z.output<typeof TtsHintsSchema>;
-/** Targets, see {@link TargetsSchema}. */
+/**
+ * Targets, see {@link TargetsSchema}.
+ *
+ * @example
+ * ```ts
+ * const targets: BulletinTargets = { units: { at: '2025-07-01', codes: ['24065'] }, devices: ['radio-17'] };
+ * ```
+ */
 export type BulletinTargets = z.output<typeof TargetsSchema>;
-/** Schedule, see {@link ScheduleSchema}. */
+/**
+ * Schedule, see {@link ScheduleSchema}.
+ *
+ * @example
+ * ```ts
+ * const schedule: BulletinSchedule = { start: '2026-12-01T06:00:00+07:00', repeat: { count: 2, intervalSec: 3600 } };
+ * ```
+ */
 export type BulletinSchedule = z.output<typeof ScheduleSchema>;
-/** A broadcast window, see {@link BroadcastWindowSchema}. */
+/**
+ * A broadcast window, see {@link BroadcastWindowSchema}.
+ *
+ * @example
+ * ```ts
+ * const morning: BroadcastWindow = { from: '06:00', to: '06:30', days: [1, 2, 3, 4, 5] };
+ * ```
+ */
 export type BroadcastWindow = z.output<typeof BroadcastWindowSchema>;
-/** A person, see {@link PersonSchema}. */
+/**
+ * A person, see {@link PersonSchema}.
+ *
+ * @example
+ * ```ts
+ * const author: Person = { id: 'u-7', name: 'Lê Thị Cúc' };
+ * ```
+ */
 export type Person = z.output<typeof PersonSchema>;
-/** The issuing body, see {@link IssuerSchema}. */
+/**
+ * The issuing body, see {@link IssuerSchema}.
+ *
+ * @example
+ * ```ts
+ * const issuer: Issuer = { name: 'Ủy ban nhân dân xã Ia Rbol', unitCode: '24065' };
+ * ```
+ */
 export type Issuer = z.output<typeof IssuerSchema>;
-/** An approval step, see {@link ApprovalSchema}. */
+/**
+ * An approval step, see {@link ApprovalSchema}.
+ *
+ * @example
+ * ```ts
+ * const step: Approval = { by: { name: 'Trần Thị B' }, decision: 'approved', at: '2026-11-26T07:58:00Z' };
+ * ```
+ */
 export type Approval = z.output<typeof ApprovalSchema>;
-/** The origin of an imported bulletin, see {@link OriginSchema}. */
+/**
+ * The origin of an imported bulletin, see {@link OriginSchema}.
+ *
+ * @example
+ * ```ts
+ * const origin: BulletinOrigin = { system: 'cap', identifier: 'KTTV-2026-1126-01' };
+ * ```
+ */
 export type BulletinOrigin = z.output<typeof OriginSchema>;

@@ -5,6 +5,11 @@ import type { Bulletin } from './schema';
 /**
  * What the unit check needs from a unit registry: `loadUnits()` from `@nguon/areas` fits. Kept as an
  * interface so that browsers that never check units do not load the unit data.
+ *
+ * @example
+ * ```ts
+ * const units: UnitLookup = loadUnits(); // from @nguon/areas
+ * ```
  */
 export interface UnitLookup {
   /** The version of `code` in force on day `at` (`YYYY-MM-DD`), or `undefined`. */
