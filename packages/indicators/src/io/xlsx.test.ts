@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getDataset } from '../datasets';
 import { IndicatorsError } from '../errors';
@@ -158,6 +159,55 @@ describe('XLSX workbook', () => {
     const junk = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]);
     expect((await failure(readDatasetXlsx(junk, { source: 'x.xlsx' }))).message).toMatch(
       /^x\.xlsx: not a readable XLSX workbook/,
+    );
+  });
+
+  it('gives a typed error or a dataset, never a crash, whatever an officer types into a cell', async () => {
+    const base = await writeDatasetXlsx(giaLai);
+    const loaded = new ExcelJS.Workbook();
+    await loaded.xlsx.load(Buffer.from(base) as unknown as ArrayBuffer);
+    const sheetNames = [SHEETS.tidy, SHEETS.table1, SHEETS.table2, SHEETS.indicators, SHEETS.info];
+    const cellValue = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.double(),
+      fc.integer({ min: -5, max: 300 }),
+      fc.constantFrom(null, true, '-', '', '12 (5,5%)', '1e3', '#N/A'),
+      fc.date({ noInvalidDate: true }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...sheetNames),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 11 }),
+        cellValue,
+        async (sheet, row, column, value) => {
+          const edited = await edit(base, (wb) => {
+            (wb.getWorksheet(sheet) as ExcelJS.Worksheet).getRow(row).getCell(column).value =
+              value as ExcelJS.CellValue;
+          });
+          try {
+            const back = await readDatasetXlsx(edited);
+            expect(back.targets.length).toBeGreaterThan(0);
+          } catch (e) {
+            expect(IndicatorsError.isInstance(e)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  }, 120_000);
+
+  it('gives a typed error for any bytes that are not a workbook', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (bytes) => {
+        const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...bytes]);
+        const error = await readDatasetXlsx(zip).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(IndicatorsError.isInstance(error)).toBe(true);
+      }),
+      { numRuns: 50 },
     );
   });
 });
