@@ -214,6 +214,27 @@ describe('properties', () => {
     );
   });
 
+  test('any text gives a bulletin or a BulletinError (invalid_json or invalid_bulletin), never a crash', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.constant(JSON.stringify(exampleFloodWarning)).map((t) => t.slice(0, t.length / 2)),
+        ),
+        (text) => {
+          try {
+            parseBulletinJson(text);
+          } catch (error) {
+            expect(BulletinError.isInstance(error)).toBe(true);
+            expect(['invalid_json', 'invalid_bulletin']).toContain((error as BulletinError).code);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   test('generated valid bulletins round-trip through JSON', () => {
     fc.assert(
       fc.property(validBulletin(), (b) => {
@@ -225,12 +246,26 @@ describe('properties', () => {
   });
 });
 
-/** The flood warning with one field replaced by an arbitrary JSON value. */
+/** Every path to a value inside `value`. */
+function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (typeof value !== 'object' || value === null) return [prefix];
+  const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+  return [
+    prefix,
+    ...keys.flatMap((k) => pathsOf((value as Record<string | number, unknown>)[k], [...prefix, k])),
+  ];
+}
+
+/** The flood warning with one value, at any depth, replaced by an arbitrary JSON value. */
 function mutate(b: Bulletin): fc.Arbitrary<unknown> {
-  const keys = Object.keys(b);
-  return fc
-    .record({ key: fc.constantFrom(...keys), value: fc.jsonValue() })
-    .map(({ key, value }) => ({ ...b, [key]: value }));
+  const paths = pathsOf(b).filter((p) => p.length > 0);
+  return fc.record({ path: fc.constantFrom(...paths), value: fc.jsonValue() }).map(({ path, value }) => {
+    const copy = structuredClone(b) as unknown as Record<string | number, unknown>;
+    let node = copy;
+    for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+    node[path.at(-1) as string | number] = value;
+    return copy;
+  });
 }
 
 const hex = fc.stringMatching(/^[0-9a-f]{64}$/);
