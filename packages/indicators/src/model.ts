@@ -140,7 +140,9 @@ export type Denominator = z.infer<typeof Denominator>;
  * `refs` are the item numbers the source document uses (e.g. `I.1.1` for table I row 1.1 and
  * `II.I.1` for table II, section I, row 1). `counted` says whether the numerator counts units
  * having something (`units`, the default; it can never exceed the universe) or items such as
- * boards (`items`; several per unit are possible).
+ * boards (`items`; several per unit are possible, and the rate is the share of units having at
+ * least one). `decimals` and `rounding` say how computed rates are shown; validation compares with
+ * as many decimals as each figure prints.
  *
  * @example
  * ```ts
