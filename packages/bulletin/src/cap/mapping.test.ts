@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BulletinError } from '../errors';
 import { exampleFloodWarning, examplePolicyNotice } from '../examples';
 import { safeParseBulletin } from '../parse';
+import { capAlert } from './__fixtures__/arbitraries';
 import { validateAgainstCapXsd } from './__fixtures__/xsd';
 import {
   bulletinToCap,
@@ -228,5 +230,21 @@ describe('mapping tables', () => {
         '<scope>Public</scope><references>a,b,2026-11-26T14:00:00+07:00</references>',
       );
     expect((errorOf(() => capToBulletin(ack)) as CapError).code).toBe('cap_unmappable');
+  });
+});
+
+describe('CAP → bulletin → CAP (property)', () => {
+  it('any valid Alert, Update or Cancel comes back unchanged through a bulletin and its kept block', () => {
+    const mappable = capAlert.filter(
+      (a) =>
+        a.infos.length > 0 && (a.msgType === 'Alert' || a.msgType === 'Update' || a.msgType === 'Cancel'),
+    );
+    fc.assert(
+      fc.property(mappable, (alert) => {
+        const { bulletin, cap } = capToBulletin(alert);
+        expect(bulletinToCap(bulletin, { cap, allowIncomplete: true })).toEqual(alert);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -36,19 +36,15 @@ import { validateCapAlert } from './validate';
 export const VN_GSO = 'VN-GSO';
 
 /**
- * What a bulletin has no field for, kept from one CAP `area` so that export can write it back.
+ * One CAP `area` as imported, all geocodes included: its `VN-GSO` codes also went to
+ * `targets.units.codes`, and are written back from here while the targets are unchanged.
  *
  * @example
  * ```ts
- * const area: CapAreaPassthrough = { areaDesc: 'Pleiku', polygons: [], circles: [], geocodes: [], unitCodes: ['622'] };
+ * const area: CapAreaPassthrough = { areaDesc: 'Pleiku', polygons: [], circles: [], geocodes: [{ valueName: 'VN-GSO', value: '622' }] };
  * ```
  */
-export interface CapAreaPassthrough extends Omit<CapArea, 'geocodes'> {
-  /** Geocodes other than `VN-GSO`. */
-  geocodes: CapArea['geocodes'];
-  /** The `VN-GSO` codes this area listed (they also went to `targets.units.codes`). */
-  unitCodes: string[];
-}
+export type CapAreaPassthrough = CapArea;
 
 /**
  * What a bulletin has no field for, kept from one CAP `info` block. `content` is the index of the
@@ -270,15 +266,7 @@ export function capToBulletin(input: string | CapAlert, options: CapToBulletinOp
     const areas = info.areas.map((area): CapAreaPassthrough => {
       const codes = area.geocodes.filter((g) => g.valueName === VN_GSO).map((g) => g.value);
       for (const code of codes) if (!unitCodes.includes(code)) unitCodes.push(code);
-      return dropUndefined({
-        areaDesc: area.areaDesc,
-        polygons: area.polygons,
-        circles: area.circles,
-        geocodes: area.geocodes.filter((g) => g.valueName !== VN_GSO),
-        altitude: area.altitude,
-        ceiling: area.ceiling,
-        unitCodes: codes,
-      });
+      return area;
     });
     const { areas: _areas, headline, description, instruction, ...rest } = info;
     const kept: CapInfoPassthrough = {
@@ -455,7 +443,9 @@ export function bulletinToCap(input: Bulletin, options: BulletinToCapOptions = {
   const start = toCapDateTime(bulletin.schedule.start);
   const end = bulletin.schedule.end === undefined ? undefined : toCapDateTime(bulletin.schedule.end);
   const codes = bulletin.targets.units?.codes ?? [];
-  const ptCodes = pt ? pt.infos.flatMap((i) => i.areas.flatMap((a) => a.unitCodes)) : [];
+  const ptCodes = (pt?.infos ?? []).flatMap((i) =>
+    i.areas.flatMap((a) => a.geocodes.filter((g) => g.valueName === VN_GSO).map((g) => g.value)),
+  );
   const keepUnits = sameSet(codes, ptCodes);
 
   const firstKept = pt?.infos[0];
@@ -481,10 +471,9 @@ export function bulletinToCap(input: Bulletin, options: BulletinToCapOptions = {
       if (end === undefined) delete info.expires;
       else info.expires = end;
     }
-    info.areas = areas.map(({ unitCodes, ...area }) => {
-      const geocodes = keepUnits ? unitCodes.map((value) => ({ valueName: VN_GSO, value })) : [];
-      return { ...area, geocodes: [...area.geocodes, ...geocodes] };
-    });
+    info.areas = areas.map((area) =>
+      keepUnits ? area : { ...area, geocodes: area.geocodes.filter((g) => g.valueName !== VN_GSO) },
+    );
     if (!keepUnits && codes.length > 0 && !unitsPlaced) {
       info.areas.push(unitArea(codes));
       unitsPlaced = true;
