@@ -8,6 +8,10 @@ import addFormats from 'ajv-formats';
 const ajv = new Ajv2020({ strict: true });
 addFormats(ajv);
 const validate = ajv.compile(bulletinJsonSchema('bulletin'));
+// zod always lists every issue; ajv does so only with allErrors, which is the like-for-like baseline.
+const ajvAll = new Ajv2020({ strict: true, allErrors: true });
+addFormats(ajvAll);
+const validateAll = ajvAll.compile(bulletinJsonSchema('bulletin'));
 
 /**
  * Times `ours` and `baseline` in alternating rounds (the machine is shared, so load shifts during a
@@ -71,6 +75,22 @@ report(
     (i) => validate(valid[i & 63]),
   ),
   '≤ 2×',
+);
+report(
+  'parseBulletin vs ajv with allErrors, valid flood warning',
+  compare(
+    (i) => parseBulletin(valid[i & 63]),
+    (i) => validateAll(valid[i & 63]),
+  ),
+  '≤ 2×',
+);
+report(
+  'safeParseBulletin vs ajv with allErrors, invalid bulletin (2 problems)',
+  compare(
+    (i) => safeParseBulletin(invalid[i & 63]),
+    (i) => validateAll(invalid[i & 63]),
+  ),
+  'none, informative',
 );
 report(
   'safeParseBulletin vs ajv, invalid bulletin (2 problems, all listed)',
