@@ -83,6 +83,9 @@ describe('nguon units find', () => {
     const rows = JSON.parse(result.stdout) as { name: string; parent: string }[];
     expect(rows[0]).toMatchObject({ name: 'Xã Ia O', parent: '52' });
     expect(rows.every((r) => r.parent === '52')).toBe(true);
+    const both = await run(['units', 'find', 'Ia O', '--all', '--at', '2025-07-01']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('use either --at DATE or --all');
     const bad = await run(['units', 'find', 'Ia O', '--level', 'village']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--level must be one of province, district, commune, found "village"');

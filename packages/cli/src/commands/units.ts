@@ -132,6 +132,10 @@ export function registerUnitCommands(program: Command, io: CliIo): void {
         opts: { at?: string; all?: boolean; level?: string; within?: string; limit: string; json?: boolean },
       ) => {
         guarded(io, () => {
+          if (opts.all && opts.at !== undefined) {
+            io.stderr('nguon units: use either --at DATE or --all, not both\n');
+            throw new CliExit(1);
+          }
           const limit = Number(opts.limit);
           if (!Number.isInteger(limit) || limit < 1) {
             io.stderr(`nguon units: --limit must be a positive whole number, found "${opts.limit}"\n`);
