@@ -6,10 +6,16 @@ const marker = Symbol.for('@nguon/protocol/error');
 /**
  * What went wrong, as a stable string: a wire error code of §9 (sent back in `ack.code`), or a
  * local code for problems that never reach the wire (`invalid_topic`, `invalid_key`).
+ *
+ * @example `if (err.code === 'invalid_topic') …`
  */
 export type ProtocolErrorCode = ErrorCode | 'invalid_topic' | 'invalid_key';
 
-/** Options of {@link ProtocolError}. */
+/**
+ * Options of {@link ProtocolError}.
+ *
+ * @example `new ProtocolError('expired', 'exp: …', { rule: 'P-S2', ref: id })`
+ */
 export interface ProtocolErrorOptions {
   /** The protocol rule that the input breaks (see {@link RULES}). */
   rule?: RuleId;

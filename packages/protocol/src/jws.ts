@@ -17,11 +17,23 @@ import type { RuleId } from './rules';
 import { parseTopic } from './topics';
 import type { TrustStore } from './trust';
 
-/** P-T3: the largest payload, in bytes. */
+/**
+ * P-T3: the largest payload, in bytes.
+ *
+ * @example `if (payload.byteLength > MAX_PAYLOAD_BYTES) drop()`
+ */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
-/** P-S2: lifetime of a command without `exp`. */
+/**
+ * P-S2: lifetime of a command without `exp`.
+ *
+ * @example `Date.parse(cmd.ts) + DEFAULT_COMMAND_LIFETIME_MS`
+ */
 export const DEFAULT_COMMAND_LIFETIME_MS = 24 * 60 * 60 * 1000;
-/** P-S2: how far ahead of the device clock a command's `ts` may lie. */
+/**
+ * P-S2: how far ahead of the device clock a command's `ts` may lie.
+ *
+ * @example `Date.parse(cmd.ts) > now + MAX_CLOCK_AHEAD_MS`
+ */
 export const MAX_CLOCK_AHEAD_MS = 300 * 1000;
 
 // ── Signing ─────────────────────────────────────────────────────────────────────────────────────
@@ -103,7 +115,11 @@ export async function generateSigningKey(
   return { signer, anchor: { kid, publicKey: publicJwk.x ?? '' }, privateJwk };
 }
 
-/** Options of {@link createCommand}. */
+/**
+ * Options of {@link createCommand}.
+ *
+ * @example `createCommand('device.ping', {}, { to: 'dev:loa-001', ttlSec: 60 })`
+ */
 export interface CreateCommandOptions {
   /** The addressee: `dev:{deviceId}` or `area:{unitCode}`. */
   to: string;
@@ -179,7 +195,11 @@ export async function signCommand<T extends CommandType>(
 
 // ── Opening a JWS (shared by commands and receipts) ─────────────────────────────────────────────
 
-/** A verification failure: the error (with `code`, `rule`, `ref`) and whether to raise an `alarm`. */
+/**
+ * A verification failure: the error (with `code`, `rule`, `ref`) and whether to raise an `alarm`.
+ *
+ * @example `if (!r.ok && r.alarm) raiseAlarm(r.error.code)`
+ */
 export interface VerifyFailure {
   ok: false;
   /** The error; `error.code` is the `ack` code. */
@@ -336,7 +356,11 @@ async function open<K>(input: string | Uint8Array, trust: TrustStore<K>): Promis
 
 // ── Verifying commands (device side) ────────────────────────────────────────────────────────────
 
-/** What a device knows when it checks a command (P-S2). */
+/**
+ * What a device knows when it checks a command (P-S2).
+ *
+ * @example `verifyCommand(jws, { trust, deviceId: 'loa-001', units: ['52001'], province: '52' })`
+ */
 export interface VerifyCommandContext<K = unknown> {
   /** The keys the device trusts. */
   trust: TrustStore<K>;
@@ -358,7 +382,11 @@ export interface VerifyCommandContext<K = unknown> {
   supports?: (type: CommandType) => boolean;
 }
 
-/** A command that passed every check: act on it unless `duplicate` (then only ack it, P-M2). */
+/**
+ * A command that passed every check: act on it unless `duplicate` (then only ack it, P-M2).
+ *
+ * @example `if (r.ok && !r.duplicate) run(r.command)`
+ */
 export interface VerifySuccess {
   ok: true;
   /** The parsed, typed command. */
@@ -601,7 +629,11 @@ export function createEvent<T extends EventType>(
   return parsed.data as EventOf<T>;
 }
 
-/** A receipt that passed {@link verifyReceipt}. */
+/**
+ * A receipt that passed {@link verifyReceipt}.
+ *
+ * @example `if (r.ok) store(r.receipt.body.seq)`
+ */
 export interface ReceiptSuccess {
   ok: true;
   receipt: EventOf<'receipt'>;

@@ -1,10 +1,16 @@
 /**
  * Who checks a rule: `protocol` (this package's parsers and verifiers), `device` (device runtime),
  * `system` (the provincial source system) or `broker` (the MQTT broker's ACL).
+ *
+ * @example `RULES['P-TP2'].scope; // ['protocol', 'broker']`
  */
 export type RuleScope = 'protocol' | 'device' | 'system' | 'broker';
 
-/** One entry of {@link RULES}. */
+/**
+ * One entry of {@link RULES}.
+ *
+ * @example `const r: Rule = RULES['P-S5']`
+ */
 export interface Rule {
   /** Section of the protocol document (`§4`), or `X` for rules this package adds where the spec is silent. */
   readonly section: string;

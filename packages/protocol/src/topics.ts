@@ -1,9 +1,17 @@
 import { ProtocolError } from './errors';
 
-/** The first two levels of every v1 topic. */
+/**
+ * The first two levels of every v1 topic.
+ *
+ * @example `topic.startsWith(TOPIC_ROOT)`
+ */
 export const TOPIC_ROOT = 'nguon/v1';
 
-/** Device events and the topic level that names them (§2). */
+/**
+ * Device events and the topic level that names them (§2).
+ *
+ * @example `EVENT_TYPES.map((t) => eventTopic('52', 'loa-001', t))`
+ */
 export const EVENT_TYPES = ['hello', 'status', 'ack', 'receipt', 'alarm'] as const;
 
 /**
@@ -16,11 +24,23 @@ export const EVENT_TYPES = ['hello', 'status', 'ack', 'receipt', 'alarm'] as con
  */
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** P-T2: a device id. */
+/**
+ * P-T2: a device id.
+ *
+ * @example `DEVICE_ID_PATTERN.test('loa-001'); // true`
+ */
 export const DEVICE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,63}$/;
-/** P-X10: a GSO province code (the `{p}` level). */
+/**
+ * P-X10: a GSO province code (the `{p}` level).
+ *
+ * @example `PROVINCE_CODE_PATTERN.test('52'); // true`
+ */
 export const PROVINCE_CODE_PATTERN = /^[0-9]{2}$/;
-/** P-X10: a GSO unit code: province (2 digits), district (3) or commune/ward (5). */
+/**
+ * P-X10: a GSO unit code: province (2 digits), district (3) or commune/ward (5).
+ *
+ * @example `UNIT_CODE_PATTERN.test('52001'); // true`
+ */
 export const UNIT_CODE_PATTERN = /^(?:[0-9]{2}|[0-9]{3}|[0-9]{5})$/;
 
 /**

@@ -6,6 +6,8 @@ import { type TrustAnchor, trustAnchorSchema } from './messages';
  * How Ed25519 signatures are checked. The default, {@link joseBackend}, runs everywhere (browsers,
  * Deno, Node) through `jose`; `nodeBackend` from `@nguon/protocol/node` calls `node:crypto`
  * directly and is faster on Node. A backend imports each key once; `verify` reuses it.
+ *
+ * @example `TrustStore.create(anchors, { trustVersion: 1, backend: nodeBackend })`
  */
 export interface Ed25519Backend<K = unknown> {
   /** A short name for logs and benchmarks. */
@@ -51,7 +53,11 @@ export const joseBackend: Ed25519Backend<CryptoKey> = {
   },
 };
 
-/** Options of {@link TrustStore.create}. */
+/**
+ * Options of {@link TrustStore.create}.
+ *
+ * @example `{ trustVersion: 3, backend: joseBackend }`
+ */
 export interface TrustStoreOptions<K> {
   /** Version of the initial list (P-S3); later lists must be higher. */
   trustVersion: number;
