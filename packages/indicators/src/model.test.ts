@@ -53,6 +53,14 @@ describe('parseDataset', () => {
     ]);
   });
 
+  it('rejects a unit code that the dataset does not list', () => {
+    const ds = plan();
+    ds.targets[7]!.unitCode = '699';
+    expect(issuesOf(() => parseDataset(ds))).toEqual([
+      { path: 'targets.7.unitCode', message: 'expected a unit listed in "units", found 699' },
+    ]);
+  });
+
   it('rejects a denominator cycle', () => {
     const ds = plan();
     ds.indicators[0]!.denominator = { indicator: 'commune_radio_ict' };

@@ -366,7 +366,7 @@ const DatasetShape = z.strictObject({
  *
  * Cross-checks done by the schema: indicator ids are unique; every target, figure and denominator
  * names a known indicator; target years are in `years`; no two targets share (indicator, unit, year);
- * denominators do not form a cycle.
+ * denominators do not form a cycle; when `units` is given, every unit code used is listed there.
  *
  * @example
  * ```ts
@@ -440,6 +440,31 @@ export const Dataset = DatasetShape.superRefine((ds, ctx) => {
     }
     keys.add(key);
   });
+  if (ds.units.length > 0) {
+    const codes = new Set(ds.units.map((u) => u.code));
+    const check = (list: readonly { unitCode: string }[], name: string) =>
+      list.forEach((x, i) => {
+        if (!codes.has(x.unitCode)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name, i, 'unitCode'],
+            message: `expected a unit listed in "units", found ${x.unitCode}`,
+          });
+        }
+      });
+    check(ds.targets, 'targets');
+    check(ds.published, 'published');
+    check(ds.universes, 'universes');
+    ds.units.forEach((u, i) => {
+      if (u.parent !== null && !codes.has(u.parent)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['units', i, 'parent'],
+          message: `expected a parent listed in "units" (or null), found ${u.parent}`,
+        });
+      }
+    });
+  }
   ds.published.forEach((p, i) => {
     if (!ids.has(p.indicator)) {
       ctx.addIssue({
