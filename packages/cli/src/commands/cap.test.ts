@@ -81,6 +81,25 @@ describe('nguon cap import', () => {
     expect(missing.stderr).toMatch(/nope\.xml: cannot read the file \(ENOENT\)/);
   });
 
+  test('reads a file in the encoding its XML declaration names', async () => {
+    const latin = ALERT.replace(
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<?xml version="1.0" encoding="ISO-8859-1"?>',
+    )
+      .replace('<language>vi</language>', '<language>fr-CA</language>')
+      .replace('Cảnh báo lũ khẩn cấp trên sông Ba', 'Avertissement de crue émis')
+      .replace('<event>Lũ</event>', '<event>Crue</event>')
+      .replace('UBND tỉnh Gia Lai', 'Sécurité civile')
+      .replace('Hai xã ven sông Ba', 'Deux communes')
+      .replace(/<description>.*<\/description>/, '<description>Montée rapide des eaux.</description>');
+    const dir = workspace({});
+    writeFileSync(join(dir, 'latin.xml'), Buffer.from(latin, 'latin1'));
+    const result = await run(['cap', 'import', 'latin.xml'], dir);
+    expect(result.stderr).not.toMatch(/not valid CAP/);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).contents[0].title).toBe('Avertissement de crue émis');
+  });
+
   test('warns when the draft still needs work (a foreign alert)', async () => {
     const foreign = ALERT.replace('<language>vi</language>', '<language>en-CA</language>').replace(
       /<geocode>.*<\/geocode>/,

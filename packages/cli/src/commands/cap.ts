@@ -25,6 +25,28 @@ async function readText(file: string, io: CliIo): Promise<string> {
   }
 }
 
+/** Reads an XML file in the encoding its declaration names (UTF-8 when none), e.g. ISO-8859-1 feeds. */
+async function readXml(file: string, io: CliIo): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(resolve(io.cwd, file));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    io.stderr(`${file}: cannot read the file (${reason})\n`);
+    throw new CliExit(1);
+  }
+  const head = bytes.subarray(0, 200).toString('latin1');
+  const label =
+    /^(?:\uFEFF|\xEF\xBB\xBF)?<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1] ??
+    'utf-8';
+  try {
+    return new TextDecoder(label).decode(bytes);
+  } catch {
+    io.stderr(`${file}: unsupported XML encoding ${JSON.stringify(label)}\n`);
+    throw new CliExit(1);
+  }
+}
+
 function printProblems(io: CliIo, file: string, headline: string, issues: readonly BulletinIssue[]): void {
   io.stderr(`${file}: ${headline}\n`);
   for (const issue of issues) io.stderr(`${file}: ${issue.at}: ${issue.message}\n`);
@@ -102,7 +124,7 @@ export function registerCapCommands(program: Command, io: CliIo): void {
     .option('--keep <file>', 'write what the bulletin cannot hold (polygons, parameters…) to this JSON file')
     .action(
       async (file: string, options: { id?: string; channels: string; unitsAt?: string; keep?: string }) => {
-        const xml = await readText(file, io);
+        const xml = await readXml(file, io);
         let imported: ReturnType<typeof capToBulletin>;
         try {
           imported = capToBulletin(xml, {
