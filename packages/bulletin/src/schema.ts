@@ -1,16 +1,8 @@
 import * as z from 'zod';
-import {
-  BULLETIN_CATEGORIES,
-  BULLETIN_CHANNELS,
-  BULLETIN_PRIORITIES,
-  BULLETIN_STATUSES,
-  type BulletinCategory,
-  type BulletinChannel,
-  type BulletinPriority,
-  type BulletinStatus,
-} from './catalogues';
+import { BULLETIN_CATEGORIES, BULLETIN_CHANNELS, BULLETIN_PRIORITIES, BULLETIN_STATUSES } from './catalogues';
 import { checkLanguageScript } from './language-script';
 
+// z.enum needs a non-empty tuple of the catalogue's codes, typed as its keys.
 const keysOf = <T extends Record<string, unknown>>(o: T) =>
   Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 
@@ -23,7 +15,7 @@ const keysOf = <T extends Record<string, unknown>>(o: T) =>
  * ```
  */
 export const CategorySchema = z
-  .enum(keysOf(BULLETIN_CATEGORIES) as [BulletinCategory, ...BulletinCategory[]])
+  .enum(keysOf(BULLETIN_CATEGORIES))
   .describe('Essential-information category (Decree 49/2024/NĐ-CP, Art. 6)');
 
 /**
@@ -35,7 +27,7 @@ export const CategorySchema = z
  * ```
  */
 export const PrioritySchema = z
-  .enum(keysOf(BULLETIN_PRIORITIES) as [BulletinPriority, ...BulletinPriority[]])
+  .enum(keysOf(BULLETIN_PRIORITIES))
   .describe('Priority (Circular 39/2020/TT-BTTTT): normal < priority < emergency');
 
 /**
@@ -47,7 +39,7 @@ export const PrioritySchema = z
  * ```
  */
 export const ChannelSchema = z
-  .enum(keysOf(BULLETIN_CHANNELS) as [BulletinChannel, ...BulletinChannel[]])
+  .enum(keysOf(BULLETIN_CHANNELS))
   .describe('Channel type (Decree 49/2024/NĐ-CP, Art. 3)');
 
 /**
@@ -58,9 +50,7 @@ export const ChannelSchema = z
  * StatusSchema.parse('draft');
  * ```
  */
-export const StatusSchema = z
-  .enum(keysOf(BULLETIN_STATUSES) as [BulletinStatus, ...BulletinStatus[]])
-  .describe('Workflow status');
+export const StatusSchema = z.enum(keysOf(BULLETIN_STATUSES)).describe('Workflow status');
 
 /**
  * A date-time in RFC 3339 form with `Z` or an offset, e.g. `2026-11-26T08:00:00Z`.
