@@ -1,4 +1,4 @@
-import { targetRate, targetValue } from '../compute';
+import { computeRate, denominatorOf } from '../compute';
 import { formatViNumber } from '../io/printed';
 import { unitLabel } from '../io/tidy';
 import type { Actual, Dataset, Finding, ProgressRow } from '../model';
@@ -202,6 +202,21 @@ export function renderReport(dataset: Dataset, options: ReportOptions = {}): str
   const year = options.year ?? defaultYear(dataset, options.actuals);
   const name = (id: string) => dataset.indicators.find((d) => d.id === id)?.name[lang] ?? id;
   const generatedAt = options.generatedAt ?? new Date();
+  // One index of the targets: the report looks up thousands of (indicator, unit, year) values.
+  const index = new Map(dataset.targets.map((x) => [`${x.indicator}|${x.unitCode}|${x.year}`, x.value]));
+  const targetValue = (_: Dataset, id: string, unit: string, y: number) =>
+    index.get(`${id}|${unit}|${y}`) ?? null;
+  const lookup = (id: string, unit: string, y: number) => index.get(`${id}|${unit}|${y}`) ?? null;
+  const targetRate = (_: Dataset, id: string, unit: string, y: number) => {
+    const def = dataset.indicators.find((d) => d.id === id);
+    if (def?.kind !== 'rate') return null;
+    return computeRate(
+      lookup(id, unit, y),
+      denominatorOf(dataset, def, unit, y, lookup),
+      def.decimals,
+      def.rounding,
+    );
+  };
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   const province = dataset.province;
