@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import {
   agreesWithPrinted,
   computeRate,
+  fillTotals,
   printedDecimals,
   rawRate,
   roundTo,
   sumPresent,
   targetRate,
+  targetValue,
   tolerance,
   universeOf,
 } from './compute';
@@ -127,5 +129,30 @@ describe('dataset lookups', () => {
     expect(targetRate(ds, 'ward_board', '64', 2021)).toBeNull();
     expect(targetRate(ds, 'province_source_system', '64', 2024)).toBeNull();
     expect(() => targetRate(ds, 'nope', '64', 2024)).toThrow(/found "nope"/);
+  });
+});
+
+describe('fillTotals', () => {
+  it('fills missing province totals from the district rows and keeps printed ones', () => {
+    const ds = structuredClone(getDataset('gia-lai-2024'));
+    const withoutTotals = {
+      ...ds,
+      targets: ds.targets.filter((t) => !(t.indicator === 'commune_radio' && t.unitCode === '64')),
+    };
+    withoutTotals.targets.find(
+      (t) => t.indicator === 'commune_radio' && t.unitCode === '624' && t.year === 2025,
+    )!.value = null;
+    const filled = fillTotals(withoutTotals);
+    const radio = filled.targets.filter((t) => t.indicator === 'commune_radio' && t.unitCode === '64');
+    expect(radio.map((t) => [t.year, t.value, t.basis, t.note])).toEqual([
+      [2021, 187, 'summed', undefined],
+      [2022, 189, 'summed', undefined],
+      [2023, 191, 'summed', undefined],
+      [2024, 203, 'summed', undefined],
+      [2025, 212, 'summed', 'sum of 16 of 17 sub-units'],
+    ]);
+    // Printed totals stay as printed; missing-everywhere years stay missing.
+    expect(fillTotals(ds).targets).toEqual(ds.targets);
+    expect(targetValue(fillTotals(ds), 'ward_board', '64', 2021)).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ export {
   agreesWithPrinted,
   computeRate,
   denominatorOf,
+  fillTotals,
   getIndicator,
   levelOfCode,
   printedDecimals,
