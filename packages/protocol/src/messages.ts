@@ -94,8 +94,9 @@ export const addresseeSchema = z
  * ```
  */
 export const httpUrlSchema = z
-  .url({ protocol: /^https?$/ })
-  .regex(/^https?:\/\/\S+$/, 'expected an http(s) URL');
+  .string()
+  .max(2048, 'expected a URL of at most 2048 characters')
+  .regex(/^https?:\/\/[^\s/?#]+\S*$/, 'expected an absolute http(s) URL without spaces');
 
 /**
  * A local clock time `HH:MM` (00:00–23:59).
