@@ -11,6 +11,7 @@ import {
   examplePolicyNotice,
   safeParseBulletin,
 } from './index';
+import { validBulletin } from './test-arbitraries';
 
 const schemaDir = new URL('../schema/', import.meta.url);
 
@@ -122,14 +123,37 @@ describe('generated JSON Schema', () => {
     expect(safeParseBulletin(b).success).toBe(false);
   });
 
-  test('whatever ajv rejects, zod rejects too (zod adds cross-field rules on top)', () => {
-    const keys = Object.keys(exampleFloodWarning);
+  test('whatever zod accepts, ajv accepts too', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...keys), fc.jsonValue(), (key, value) => {
-        const b = { ...exampleFloodWarning, [key]: value };
+      fc.property(validBulletin(), (b) => {
+        expect(safeParseBulletin(b).success).toBe(true);
+        expect(validate(b), JSON.stringify(validate.errors)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('whatever ajv rejects, zod rejects too (zod adds cross-field rules on top)', () => {
+    const paths = pathsOf(exampleFloodWarning).filter((p) => p.length > 0);
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), fc.jsonValue(), (path, value) => {
+        const b = structuredClone(exampleFloodWarning) as unknown as Record<string | number, unknown>;
+        let node = b;
+        for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+        node[path.at(-1) as string | number] = value;
         if (!validate(b)) expect(safeParseBulletin(b).success).toBe(false);
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 });
+
+/** Every path to a value inside `value`. */
+function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (typeof value !== 'object' || value === null) return [prefix];
+  const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+  return [
+    prefix,
+    ...keys.flatMap((k) => pathsOf((value as Record<string | number, unknown>)[k], [...prefix, k])),
+  ];
+}
