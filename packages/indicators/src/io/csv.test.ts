@@ -41,6 +41,17 @@ describe('tidy CSV', () => {
     );
   });
 
+  it('refuses rows for a unit or indicator the plan does not have, naming the row', () => {
+    const rows = parseTidyCsv('indicator,unit_code,unit_name,year,value\ncommune_radio,999,X,2024,1\n');
+    expect(errorOf(() => datasetFromTidyRows(rows, giaLai)).message).toMatch(
+      /^row 1: expected a unit code of dataset "gia-lai-2024" \(64, 622, .*\), found 999$/,
+    );
+    const bad = parseTidyCsv('indicator,unit_code,unit_name,year,value\nradio,622,X,2024,1\n');
+    expect(errorOf(() => datasetFromTidyRows(bad, giaLai)).message).toMatch(
+      /^row 1: expected an indicator of dataset "gia-lai-2024"/,
+    );
+  });
+
   it('reads quotes, BOM and CRLF', () => {
     const text =
       '\uFEFFindicator,unit_code,unit_name,year,value\r\ncommune_radio,622,"Thành phố Pleiku, Gia Lai",2024,12\r\ncommune_radio,623,"Thị xã ""An Khê""",2024,\r\n';

@@ -70,6 +70,7 @@ export function datasetFromTidyRows(
   const where = options.where ?? ((i: number) => `row ${i + 1}`);
   const ids = new Set(base.indicators.map((d) => d.id));
   const years = new Set(base.years);
+  const units = new Set(base.units.map((u) => u.code));
   const targets = new Map<string, Target>();
   for (const t of base.targets) targets.set(`${t.indicator}|${t.unitCode}|${t.year}`, t);
   const seen = new Map<string, number>();
@@ -84,6 +85,12 @@ export function datasetFromTidyRows(
       throw new IndicatorsError(
         'file_format',
         `${where(i)}: expected a year of dataset "${base.id}" (${base.years.join(', ')}), found ${row.year}`,
+      );
+    }
+    if (units.size > 0 && !units.has(row.unitCode)) {
+      throw new IndicatorsError(
+        'file_format',
+        `${where(i)}: expected a unit code of dataset "${base.id}" (${[...units].join(', ')}), found ${row.unitCode}`,
       );
     }
     const key = `${row.indicator}|${row.unitCode}|${row.year}`;
