@@ -57,6 +57,32 @@ describe('real alerts: import → export → re-import', () => {
     expect(again.cap).toEqual(first.cap);
   });
 
+  it('exports a translated and targeted foreign alert as valid CAP with the new language', async () => {
+    const { bulletin, cap } = capToBulletin(read('alerts/ca-eccc-naad-2019.xml'));
+    const ready = {
+      ...bulletin,
+      contents: [
+        ...bulletin.contents,
+        {
+          lang: 'vi',
+          title: 'Thông báo thời tiết đặc biệt',
+          text: 'Theo dõi các cảnh báo và dự báo thời tiết.',
+        },
+      ],
+      targets: { units: { at: '2025-07-01', codes: ['64'] } },
+    };
+    const alert = bulletinToCap(ready, { cap });
+    expect(alert.infos.map((i) => i.language)).toEqual(['en-CA', 'fr-CA', 'vi']);
+    for (const info of alert.infos)
+      expect(info.areas.at(-1)?.geocodes).toEqual([{ valueName: 'VN-GSO', value: '64' }]);
+    expect(alert.infos[0]?.areas[0]?.polygons).toHaveLength(1);
+    const xml = serializeCap(alert);
+    expect((await validateAgainstCapXsd(xml)).valid).toBe(true);
+    const back = capToBulletin(xml);
+    expect(back.bulletin.contents).toEqual(ready.contents);
+    expect(back.bulletin.targets).toEqual({ units: { at: '2019-07-12', codes: ['64'] } });
+  });
+
   it('maps the Canadian alert field by field', () => {
     const { bulletin } = capToBulletin(read('alerts/ca-eccc-naad-2019.xml'));
     expect(bulletin).toMatchObject({
@@ -115,8 +141,8 @@ describe('a Vietnamese alert with VN-GSO geocodes', () => {
       ['Expected', 'Moderate'],
       ['Expected', 'Moderate'],
     ]);
-    const geocodes = alert.infos.flatMap((i) => i.areas.flatMap((a) => a.geocodes.map((g) => g.value)));
-    expect(geocodes).toEqual(['23563', '23575']);
+    for (const info of alert.infos)
+      expect(info.areas.flatMap((a) => a.geocodes.map((g) => g.value))).toEqual(['23563', '23575']);
     expect(alert.infos[0]?.areas[0]?.polygons).toHaveLength(1); // the polygon stays
     expect((await validateAgainstCapXsd(serializeCap(alert))).valid).toBe(true);
     expect(capToBulletin(serializeCap(alert)).bulletin.targets).toEqual(edited.targets);

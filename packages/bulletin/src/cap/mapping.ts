@@ -453,7 +453,6 @@ export function bulletinToCap(input: Bulletin, options: BulletinToCapOptions = {
   const importedEnd = firstKept?.expires;
   const infos: CapInfo[] = [];
   const used = new Set<number>();
-  let unitsPlaced = false;
   for (const kept of pt?.infos ?? []) {
     const content = kept.content === undefined ? undefined : bulletin.contents[kept.content];
     if (kept.content !== undefined && !content) continue; // the content was deleted
@@ -474,10 +473,8 @@ export function bulletinToCap(input: Bulletin, options: BulletinToCapOptions = {
     info.areas = areas.map((area) =>
       keepUnits ? area : { ...area, geocodes: area.geocodes.filter((g) => g.valueName !== VN_GSO) },
     );
-    if (!keepUnits && codes.length > 0 && !unitsPlaced) {
-      info.areas.push(unitArea(codes));
-      unitsPlaced = true;
-    }
+    // Targets apply to the whole bulletin, so every info block carries the changed units.
+    if (!keepUnits && codes.length > 0) info.areas.push(unitArea(codes));
     infos.push(orderInfo(info));
   }
   for (const [index, content] of bulletin.contents.entries()) {
