@@ -18,7 +18,22 @@ const viText = fc.constantFrom(
 );
 const jraText = fc.constantFrom('Pơhiăp kơ ană plei', 'Ia lŭ ƀơi krong');
 
-/** Valid draft bulletins: random ids, priorities, channels, languages, media, targets and times. */
+const khmer = fc.constantFrom('ការជូនដំណឹង', 'ការប្រជុំភូមិ');
+const window = fc
+  .tuple(fc.integer({ min: 0, max: 22 }), fc.integer({ min: 1, max: 60 }))
+  .map(([hour, minutes]) => {
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const to = Math.min(hour * 60 + minutes, 24 * 60);
+    return {
+      from: `${pad(hour)}:00`,
+      to: to === 24 * 60 ? '24:00' : `${pad(Math.floor(to / 60))}:${pad(to % 60)}`,
+    };
+  });
+
+/**
+ * Valid bulletins: random ids, priorities, categories, channels, languages (vi, jra, km), media,
+ * targets, schedules with repeats and windows, and workflow states with their approvals and times.
+ */
 export function validBulletin(): fc.Arbitrary<Bulletin> {
   const noUndefined = <T extends object>(o: T): T =>
     Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -28,40 +43,98 @@ export function validBulletin(): fc.Arbitrary<Bulletin> {
       version: fc.integer({ min: 1, max: 1000 }),
       priority: fc.constantFrom('normal', 'priority', 'emergency' as const),
       category: fc.constantFrom('disaster_emergency', 'security_order' as const),
-      extraChannels: fc.subarray(['newsletter', 'web_portal', 'sms', 'social_media'] as const),
+      otherCategory: fc.constantFrom(
+        'policy',
+        'local_development',
+        'socioeconomic_knowledge',
+        'other' as const,
+      ),
+      status: fc.constantFrom(
+        'draft',
+        'submitted',
+        'approved',
+        'rejected',
+        'published',
+        'revoked',
+        'expired' as const,
+      ),
+      extraChannels: fc.subarray(['board', 'newsletter', 'web_portal', 'sms', 'social_media'] as const),
       viTitle: viText,
-      viText: fc.option(viText, { nil: undefined }),
-      audio: media('audio/mpeg'),
+      viText: viText,
+      audio: fc.option(media('audio/mpeg'), { nil: undefined }),
+      image: fc.option(media('image/png'), { nil: undefined }),
+      video: fc.option(media('video/mp4'), { nil: undefined }),
+      rate: fc.option(fc.double({ min: 0.5, max: 2, noNaN: true }), { nil: undefined }),
       withJrai: fc.boolean(),
       jra: jraText,
+      withKhmer: fc.boolean(),
+      km: khmer,
       startMs: fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2030, 0, 1) }),
-      lengthSec: fc.integer({ min: 60, max: 86_400 * 30 }),
+      lengthSec: fc.integer({ min: 3_600, max: 86_400 * 30 }),
+      repeat: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+      windows: fc.array(window, { maxLength: 3 }),
       codes: fc.uniqueArray(fc.stringMatching(/^\d{5}$/), { minLength: 1, maxLength: 5 }),
       devices: fc.uniqueArray(fc.stringMatching(/^radio-[0-9]{1,4}$/), { maxLength: 3 }),
     })
     .map((r) => {
       const start = new Date(Math.floor(r.startMs / 1000) * 1000);
       const end = new Date(start.getTime() + r.lengthSec * 1000);
-      const b: Bulletin = {
+      const created = new Date(start.getTime() - 600_000);
+      const at = (minutes: number) => new Date(created.getTime() + minutes * 60_000).toISOString();
+      const emergency = r.priority === 'emergency';
+      const approvedStates = ['approved', 'published', 'revoked', 'expired'];
+      const published = ['published', 'revoked', 'expired'].includes(r.status);
+      const b: Bulletin = noUndefined({
         id: r.id,
         version: r.version,
-        status: 'draft',
-        category: r.category,
+        status: r.status,
+        category: emergency ? r.category : r.otherCategory,
         priority: r.priority,
         channels: ['radio_ip', ...r.extraChannels],
         contents: [
-          noUndefined({ lang: 'vi', title: r.viTitle, text: r.viText, audio: noUndefined(r.audio) }),
+          noUndefined({
+            lang: 'vi',
+            title: r.viTitle,
+            text: r.viText,
+            audio: r.audio && noUndefined(r.audio),
+            images: r.image && [noUndefined(r.image)],
+            video: r.video && noUndefined(r.video),
+            tts: r.rate === undefined ? undefined : { rate: r.rate },
+          }),
           ...(r.withJrai ? [{ lang: 'jra', title: r.jra, text: r.jra }] : []),
+          ...(r.withKhmer ? [{ lang: 'km', title: r.km, text: r.km }] : []),
         ],
         targets: noUndefined({
           units: { at: '2025-07-01', codes: r.codes },
           devices: r.devices.length ? r.devices : undefined,
         }),
-        schedule: { start: start.toISOString(), end: end.toISOString() },
+        schedule: noUndefined({
+          start: start.toISOString(),
+          end: end.toISOString(),
+          repeat: r.repeat === undefined ? undefined : { count: r.repeat, intervalSec: 600 },
+          windows: emergency || r.windows.length === 0 ? undefined : r.windows,
+        }),
         issuer: { name: 'UBND xã' },
         author: { name: 'Biên tập viên' },
-        createdAt: new Date(start.getTime() - 60_000).toISOString(),
-      };
+        approvals:
+          r.status === 'rejected'
+            ? [
+                {
+                  by: { name: 'Trần Thị B' },
+                  decision: 'rejected' as const,
+                  at: at(2),
+                  note: 'Sửa lại tiêu đề',
+                },
+              ]
+            : approvedStates.includes(r.status)
+              ? [{ by: { name: 'Trần Thị B' }, decision: 'approved' as const, at: at(2) }]
+              : undefined,
+        createdAt: created.toISOString(),
+        submittedAt: r.status === 'draft' ? undefined : at(1),
+        publishedAt: published ? at(3) : undefined,
+        revokedAt: r.status === 'revoked' ? at(4) : undefined,
+        revokeReason: r.status === 'revoked' ? 'Thông tin đã cũ' : undefined,
+      });
       return b;
     });
 }
