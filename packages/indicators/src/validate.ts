@@ -9,7 +9,6 @@ import {
   roundTo,
   sumPresent,
   targetValue,
-  universeOf,
 } from './compute';
 import type { Dataset, Finding, IndicatorDefinition, UnitScope } from './model';
 import { isWardOrTown, type UnitRegistryLike } from './registry';
@@ -173,7 +172,7 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
         const total = dataset.targets.find(
           (t) => t.indicator === def.id && t.unitCode === parent.code && t.year === year,
         );
-        if (!total || total.basis !== 'printed') continue;
+        if (total?.basis !== 'printed') continue;
         const sum = sumPresent(rows.map((t) => t.value));
         if (sum !== total.value) {
           findings.push({
@@ -197,7 +196,7 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
   for (const fig of dataset.published) {
     if (fig.rate === null) continue;
     const def = dataset.indicators.find((d) => d.id === fig.indicator);
-    if (!def || def.kind !== 'rate') continue;
+    if (def?.kind !== 'rate') continue;
     const items = def.counted === 'items';
     const numerator = items
       ? rateNumerator(dataset, def, fig.unitCode, fig.year, lookup)
