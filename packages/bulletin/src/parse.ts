@@ -137,10 +137,12 @@ export function parseBulletinJson(
   options: ParseBulletinOptions = {},
 ): Bulletin {
   let data: unknown;
+  // Editors on Windows often save UTF-8 with a byte-order mark, which JSON.parse refuses.
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(json);
   } catch (cause) {
-    const where = jsonErrorLocation(text, cause);
+    const where = jsonErrorLocation(json, cause);
     const at = where ? `${source}:${where.line}:${where.column}` : source;
     const detail = cause instanceof Error ? cause.message : String(cause);
     throw new BulletinError('invalid_json', `${at}: not valid JSON (${detail})`, { cause });

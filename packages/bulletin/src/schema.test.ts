@@ -200,6 +200,12 @@ describe('JSON text', () => {
   });
 });
 
+describe('JSON text from Windows editors', () => {
+  test('a UTF-8 byte-order mark is accepted', () => {
+    expect(parseBulletinJson(`\ufeff${JSON.stringify(examplePolicyNotice)}`)).toEqual(examplePolicyNotice);
+  });
+});
+
 describe('properties', () => {
   test('any JSON value gives a bulletin or a BulletinError with issues, never a crash', () => {
     fc.assert(
