@@ -263,12 +263,10 @@ export function capToBulletin(input: string | CapAlert, options: CapToBulletinOp
         }),
       );
     }
-    const areas = info.areas.map((area): CapAreaPassthrough => {
-      const codes = area.geocodes.filter((g) => g.valueName === VN_GSO).map((g) => g.value);
-      for (const code of codes) if (!unitCodes.includes(code)) unitCodes.push(code);
-      return area;
-    });
-    const { areas: _areas, headline, description, instruction, ...rest } = info;
+    for (const area of info.areas)
+      for (const g of area.geocodes)
+        if (g.valueName === VN_GSO && !unitCodes.includes(g.value)) unitCodes.push(g.value);
+    const { areas, headline, description, instruction, ...rest } = info;
     const kept: CapInfoPassthrough = {
       ...rest,
       content,
@@ -302,7 +300,8 @@ export function capToBulletin(input: string | CapAlert, options: CapToBulletinOp
       alert.msgType === 'Cancel' ? (alert.note ?? `cancelled by CAP message ${alert.identifier}`) : undefined,
   } as Bulletin);
 
-  const cap: CapPassthrough = dropUndefined({
+  // A copy, so that later edits of the input alert do not reach the kept block.
+  const cap: CapPassthrough = structuredClone({
     status: alert.status,
     msgType: alert.msgType,
     scope: alert.scope,
@@ -315,6 +314,7 @@ export function capToBulletin(input: string | CapAlert, options: CapToBulletinOp
     incidents: alert.incidents,
     infos,
   });
+  dropUndefined(cap);
   const checked = safeParseBulletin(bulletin);
   return { bulletin, cap, issues: checked.success ? [] : [...checked.error.issues] };
 }
