@@ -45,6 +45,9 @@ export function toBulletinIssues(issues: readonly z.core.$ZodIssue[]): BulletinI
   return issues.map((issue) => {
     const path = issue.path.map((key) => (typeof key === 'number' ? key : String(key)));
     let message = issue.message;
+    if (issue.code === 'invalid_type' && message.endsWith('received undefined')) {
+      message = `required field is missing (expected ${issue.expected})`;
+    }
     if (issue.code === 'unrecognized_keys')
       message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}: check the spelling`;
     return { path, at: formatPath(path), code: issue.code, message };

@@ -41,6 +41,11 @@ describe('field rules', () => {
     );
   });
 
+  test('a missing field says so', () => {
+    const { author: _author, ...rest } = clone(examplePolicyNotice);
+    expect(problems(rest)).toEqual(['$.author: required field is missing (expected object)']);
+  });
+
   test('a misspelt field is named', () => {
     const b = { ...clone(examplePolicyNotice), titel: 'x' };
     expect(problems(b)).toEqual(['$: unknown field(s) "titel": check the spelling']);
