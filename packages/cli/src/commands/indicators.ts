@@ -368,6 +368,7 @@ export function registerIndicatorCommands(program: Command, io: CliIo): void {
           renderReport(dataset, {
             lang: options.lang as 'vi' | 'en',
             findings: validateDataset(dataset, { registry: units() }),
+            registry: units(),
             ...(actuals === undefined ? {} : { actuals }),
             ...(year === undefined ? {} : { year }),
           }),

@@ -120,6 +120,37 @@ describe('XLSX workbook', () => {
     );
   });
 
+  it('lays out a plan that has only targets as table II rows an officer can edit', async () => {
+    const targetsOnly = { ...giaLai, published: [], universes: [] };
+    const bytes = await writeDatasetXlsx(targetsOnly);
+    const edited = await edit(bytes, (wb) => {
+      wb.removeWorksheet((wb.getWorksheet(SHEETS.tidy) as ExcelJS.Worksheet).id);
+      const t2 = wb.getWorksheet(SHEETS.table2) as ExcelJS.Worksheet;
+      let done = false;
+      t2.eachRow((row) => {
+        if (!done && row.getCell(9).value === 'commune_radio' && row.getCell(10).value === '622') {
+          expect(row.getCell(7).value).toBe(12);
+          row.getCell(7).value = 15;
+          done = true;
+        }
+      });
+      expect(done).toBe(true);
+    });
+    const back = await readDatasetXlsx(edited);
+    expect(back.published).toEqual([]);
+    // Without the Tidy sheet, what is left are the indicators broken down by district.
+    const withDistricts = new Set(giaLai.targets.filter((t) => t.unitCode !== '64').map((t) => t.indicator));
+    expect(back.targets).toHaveLength(giaLai.targets.filter((t) => withDistricts.has(t.indicator)).length);
+    expect(
+      back.targets.find((t) => t.indicator === 'commune_radio' && t.unitCode === '622' && t.year === 2024)
+        ?.value,
+    ).toBe(15);
+    expect(
+      back.targets.find((t) => t.indicator === 'commune_radio' && t.unitCode === '64' && t.year === 2024)
+        ?.value,
+    ).toBe(203);
+  });
+
   it('names sheet, row and column of a value that is not a number', async () => {
     const bytes = await edit(await writeDatasetXlsx(giaLai), (wb) => {
       const tidy = wb.getWorksheet(SHEETS.tidy) as ExcelJS.Worksheet;

@@ -249,6 +249,52 @@ export async function writeDatasetXlsx(dataset: Dataset): Promise<Uint8Array> {
     }
   }
 
+  // Indicators with targets below the province but no printed table II: a block built from the
+  // targets, without item references, so that officers still edit district figures in table II.
+  const printedIndicators = new Set(
+    dataset.published.filter((p) => p.table === 'II').map((p) => p.indicator),
+  );
+  for (const def of dataset.indicators) {
+    if (printedIndicators.has(def.id)) continue;
+    const unitsOf = [
+      ...new Set(
+        dataset.targets
+          .filter((x) => x.indicator === def.id && x.unitCode !== dataset.province)
+          .map((x) => x.unitCode),
+      ),
+    ].filter((code) => {
+      const unit = dataset.units.find((u) => u.code === code);
+      return unit === undefined || unit.parent === dataset.province;
+    });
+    if (unitsOf.length === 0) continue;
+    const value = (code: string, year: number) =>
+      dataset.targets.find((x) => x.indicator === def.id && x.unitCode === code && x.year === year)?.value ??
+      null;
+    const total = t2.addRow([
+      '',
+      def.name.vi,
+      null,
+      ...years.map((y) => value(dataset.province, y)),
+      def.id,
+      dataset.province,
+      null,
+    ]);
+    styleDataRow(total, years.length + 3);
+    total.font = { bold: true };
+    for (const code of unitsOf) {
+      const row = t2.addRow([
+        '',
+        unitLabel(dataset, code),
+        null,
+        ...years.map((y) => value(code, y)),
+        def.id,
+        code,
+        null,
+      ]);
+      styleDataRow(row, years.length + 3);
+    }
+  }
+
   // Tidy: the targets.
   const tidy = wb.addWorksheet(SHEETS.tidy);
   tidy.columns = [
@@ -706,12 +752,12 @@ export async function readDatasetXlsx(
         );
       }
       const ref = text(ws, r, refCol);
-      if (ref === '')
-        fail(
-          place(name, r, refCol, 'Mục'),
-          'expected the item reference (e.g. II.I.1.1), found an empty cell',
-        );
-      const isDistrictRow = table === 'II' && unitCode !== province;
+      if (ref === '' && table === 'I')
+        fail(place(name, r, refCol, 'Mục'), 'expected the item reference (e.g. I.1.1), found an empty cell');
+      // A table II row without an item reference is a target row the plan did not print (written
+      // for plans that exist only as targets): its cells are targets, not printed figures.
+      const targetsOnly = ref === '';
+      const isDistrictRow = table === 'II' && (unitCode !== province || targetsOnly);
       for (const { year, column } of yearCols) {
         const where = place(name, r, column, `Năm ${year}`);
         const v = cellValue(ws.getRow(r).getCell(column));
@@ -727,16 +773,17 @@ export async function readDatasetXlsx(
         }
         if (typeof v === 'number' && (v < 0 || !Number.isFinite(v)))
           fail(where, `expected a non-negative number, found ${v}`);
-        published.push({
-          table,
-          ref,
-          indicator,
-          unitCode,
-          year,
-          count: figure.count,
-          rate: figure.rate,
-          printed,
-        });
+        if (!targetsOnly)
+          published.push({
+            table,
+            ref,
+            indicator,
+            unitCode,
+            year,
+            count: figure.count,
+            rate: figure.rate,
+            printed,
+          });
         if (isDistrictRow) {
           if (figure.rate !== null)
             fail(where, `expected a number of units or empty, found the rate ${JSON.stringify(printed)}`);
@@ -753,6 +800,12 @@ export async function readDatasetXlsx(
         const where = place(name, r, T2.universe, 'Tổng số đơn vị hành chính');
         const uv = cellValue(ws.getRow(r).getCell(T2.universe));
         if (uv !== null && typeof uv === 'object') fail(where, `expected a number of units, ${uv.error}`);
+        if (uv !== null && targetsOnly) {
+          fail(
+            where,
+            `a number of units is only read on a row with an item reference in column ${letter(refCol)} (Mục); add one (e.g. II.I.1.1) or clear this cell`,
+          );
+        }
         if (uv !== null) {
           const printed = String(uv).trim();
           const m = /(\d+)\s*$/.exec(printed);

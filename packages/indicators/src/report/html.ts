@@ -3,6 +3,7 @@ import { formatViNumber } from '../io/printed';
 import { unitLabel } from '../io/tidy';
 import type { Actual, Dataset, Finding, ProgressRow } from '../model';
 import { progress } from '../progress';
+import type { UnitRegistryLike } from '../registry';
 import { validateDataset } from '../validate';
 import { barChartSvg, lineChartSvg } from './charts';
 
@@ -35,6 +36,11 @@ export interface ReportOptions {
   year?: number;
   /** Time printed in the footer; default now. Pass a fixed value for reproducible output. */
   generatedAt?: Date;
+  /**
+   * Unit registry (`loadUnits()` from `@nguon/areas`), passed to `progress()`: needed when actuals are
+   * recorded on communes, to add them up per district.
+   */
+  registry?: UnitRegistryLike;
 }
 
 const TEXT = {
@@ -263,7 +269,12 @@ export function renderReport(dataset: Dataset, options: ReportOptions = {}): str
   // 2. Progress per district.
   let districtSection: string;
   if (options.actuals && options.actuals.length > 0) {
-    const rows: ProgressRow[] = progress(dataset, options.actuals, year);
+    const rows: ProgressRow[] = progress(
+      dataset,
+      options.actuals,
+      year,
+      options.registry ? { registry: options.registry } : {},
+    );
     const byIndicator = new Map<string, ProgressRow[]>();
     for (const r of rows) {
       if (!childSet.has(r.unitCode)) continue;
