@@ -90,6 +90,25 @@ describe('nguon indicators', () => {
     expect(missing.stderr).toContain('nope.xlsx: cannot read the file (no such file)');
   });
 
+  test('validate and report read a workbook, and a broken workbook gets a clear error', async () => {
+    const cwd = dir();
+    await run(['indicators', 'export', 'gia-lai-2024', '--format', 'xlsx', '--out', 'plan.xlsx'], cwd);
+    const v = await run(['indicators', 'validate', 'plan.xlsx', '--json'], cwd);
+    const direct = await run(['indicators', 'validate', 'gia-lai-2024', '--json'], cwd);
+    expect(v.code).toBe(1);
+    expect(JSON.parse(v.stdout)).toEqual(JSON.parse(direct.stdout));
+    const r = await run(['indicators', 'report', 'plan.xlsx', '--out', 'plan.html', '--lang', 'en'], cwd);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(cwd, 'plan.html'), 'utf8')).toContain('<svg');
+    writeFileSync(
+      join(cwd, 'broken.xlsx'),
+      Buffer.concat([readFileSync(join(cwd, 'plan.xlsx')).subarray(0, 300)]),
+    );
+    const broken = await run(['indicators', 'validate', 'broken.xlsx'], cwd);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/broken\.xlsx: not a readable XLSX workbook/);
+  });
+
   test('import applies edited tidy rows onto the dataset of their province', async () => {
     const cwd = dir();
     writeFileSync(

@@ -35,6 +35,13 @@ function at(source: string, line: number, column?: number): string {
 /**
  * Parses a cell as an observation value: a non-negative decimal with a dot (`12`, `92.3`) or empty
  * for missing. Returns a message when the text is neither.
+ *
+ * @example
+ * ```ts
+ * parseValueText('12'); // 12
+ * parseValueText(''); // null
+ * parseValueText('mười'); // { error: 'expected a number or empty, found "mười"' }
+ * ```
  */
 export function parseValueText(text: string): number | null | { error: string } {
   const t = text.trim();
