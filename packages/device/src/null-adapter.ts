@@ -1,0 +1,99 @@
+import type { HelloCapabilities, PlayoutAdapter, PlayoutItem, PlayResult } from './adapters';
+import { type Clock, systemClock } from './clock';
+
+/**
+ * Options of {@link NullAdapter}.
+ *
+ * @example `new NullAdapter({ kind: 'board', defaultDurationSec: 10 })`
+ */
+export interface NullAdapterOptions {
+  /** `radio` (default) or `board`. */
+  kind?: 'radio' | 'board';
+  /** The clock that times plays (default the system clock). */
+  clock?: Clock;
+  /** How long an item without `media.durationSec` plays, in seconds (default 5). */
+  defaultDurationSec?: number;
+  /** What `hello` announces (default: mp3 audio for radio, a 1920×1080 colour screen for board). */
+  capabilities?: HelloCapabilities;
+  /** Set to make every play end `failed` with this reason (to exercise failure paths). */
+  failWith?: string;
+}
+
+/**
+ * A real {@link PlayoutAdapter} without sound or screen: each play lasts `media.durationSec` (or
+ * `defaultDurationSec`) on the injected clock and ends `completed`, or `interrupted` when aborted.
+ * For headless devices, simulators and tests. `plays` records what was played.
+ *
+ * @example
+ * ```ts
+ * const adapter = new NullAdapter({ kind: 'radio', clock });
+ * const client = new DeviceClient({ ...options, adapter });
+ * ```
+ */
+export class NullAdapter implements PlayoutAdapter {
+  readonly kind: 'radio' | 'board';
+  /** Every play started, in order, with how it ended (`undefined` while playing). */
+  readonly plays: { item: PlayoutItem; startedAt: number; endedAt?: number; result?: PlayResult }[] = [];
+  /** The last volume set. */
+  volume: number | undefined;
+  readonly #clock: Clock;
+  readonly #defaultDurationSec: number;
+  readonly #capabilities: HelloCapabilities;
+  readonly #failWith: string | undefined;
+
+  constructor(options: NullAdapterOptions = {}) {
+    this.kind = options.kind ?? 'radio';
+    this.#clock = options.clock ?? systemClock;
+    this.#defaultDurationSec = options.defaultDurationSec ?? 5;
+    this.#failWith = options.failWith;
+    this.#capabilities =
+      options.capabilities ??
+      (this.kind === 'radio'
+        ? { audio: { codecs: ['mp3', 'aac', 'opus'], tts: [] } }
+        : { display: { width: 1920, height: 1080, color: true, mime: ['image/png', 'image/jpeg'] } });
+  }
+
+  /** @example `adapter.capabilities()` */
+  capabilities(): HelloCapabilities {
+    return structuredClone(this.#capabilities);
+  }
+
+  /** @example `await adapter.play(item, signal)` */
+  play(item: PlayoutItem, signal: AbortSignal): Promise<PlayResult> {
+    const record: (typeof this.plays)[number] = { item, startedAt: this.#clock.now() };
+    this.plays.push(record);
+    const finish = (result: PlayResult): PlayResult => {
+      record.endedAt = this.#clock.now();
+      record.result = result;
+      return result;
+    };
+    if (this.#failWith !== undefined)
+      return Promise.resolve(finish({ outcome: 'failed', reason: this.#failWith }));
+    if (signal.aborted) return Promise.resolve(finish({ outcome: 'interrupted', reason: 'aborted' }));
+    const ms = Math.max(0, (item.media?.durationSec ?? this.#defaultDurationSec) * 1000);
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        this.#clock.clearTimeout(handle);
+        resolve(finish({ outcome: 'interrupted', reason: 'aborted' }));
+      };
+      const handle = this.#clock.setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(finish({ outcome: 'completed' }));
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** @example `await adapter.setVolume(70)` */
+  async setVolume(volume: number): Promise<void> {
+    this.volume = volume;
+  }
+
+  /** @example `(await adapter.selfTest()).ok` */
+  async selfTest(): Promise<{ ok: boolean; checks: { name: string; ok: boolean; message?: string }[] }> {
+    return {
+      ok: true,
+      checks: [{ name: 'null-output', ok: true, message: 'no speaker or screen attached' }],
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
+import { Aedes, type AedesOptions } from 'aedes';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+
+/**
+ * An embedded aedes broker (MQTT 3.1.1) listening on free ports.
+ *
+ * @example
+ * ```ts
+ * const broker = await startBroker();
+ * const client = mqtt.connect(broker.url);
+ * await broker.close();
+ * ```
+ */
+export interface TestBroker {
+  /** `mqtt://127.0.0.1:{port}`. */
+  url: string;
+  /** `ws://127.0.0.1:{wsPort}` (MQTT over WebSocket, path `/`). */
+  wsUrl: string;
+  port: number;
+  wsPort: number;
+  /** The aedes instance, e.g. to watch `publish` events or add hooks. */
+  aedes: Aedes;
+  /** Closes the listeners and the broker (connected clients are dropped). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an in-process aedes broker on port 0 for TCP and for WebSocket; `options` are aedes
+ * options (authenticate, authorizePublish, authorizeSubscribe hooks for ACL tests).
+ *
+ * @example
+ * ```ts
+ * const broker = await startBroker();
+ * console.log(broker.url, broker.wsUrl);
+ * ```
+ */
+export async function startBroker(options: AedesOptions = {}): Promise<TestBroker> {
+  const aedes = await Aedes.createBroker(options);
+  const tcp = createServer(aedes.handle);
+  const http = createHttpServer();
+  const wss = new WebSocketServer({ server: http });
+  wss.on('connection', (socket, request) => {
+    aedes.handle(createWebSocketStream(socket), request);
+  });
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const port = (tcp.address() as AddressInfo).port;
+  const wsPort = (http.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${wsPort}`,
+    port,
+    wsPort,
+    aedes,
+    close() {
+      closed ??= (async () => {
+        for (const client of wss.clients) client.terminate();
+        await new Promise<void>((resolve) => aedes.close(() => resolve()));
+        await Promise.all([
+          new Promise<void>((resolve) => tcp.close(() => resolve())),
+          new Promise<void>((resolve) => wss.close(() => http.close(() => resolve()))),
+        ]);
+      })();
+      return closed;
+    },
+  };
+}
+
+/**
+ * The URL of the real Mosquitto used by integration tests: env `MQTT_URL`, or
+ * `mqtt://127.0.0.1:1883`.
+ *
+ * @example
+ * ```ts
+ * const client = new DeviceClient({ ...options, mqtt: { url: mosquittoUrl(), protocolVersion: 5 } });
+ * ```
+ */
+export function mosquittoUrl(): string {
+  return process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+}

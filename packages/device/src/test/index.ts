@@ -1,0 +1,2 @@
+export { mosquittoUrl, startBroker, type TestBroker } from './broker';
+export { generateDeviceKey, generateTrustKey, signAsSystem, type TestKey } from './keys';

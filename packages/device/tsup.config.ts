@@ -1,0 +1,6 @@
+import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared';
+
+export default defineConfig(
+  packageBuild(import.meta.dirname, { entry: ['src/index.ts', 'src/node.ts', 'src/test/index.ts'] }),
+);
