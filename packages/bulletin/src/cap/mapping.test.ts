@@ -148,6 +148,43 @@ describe('a Vietnamese alert with VN-GSO geocodes', () => {
     expect(capToBulletin(serializeCap(alert)).bulletin.targets).toEqual(edited.targets);
   });
 
+  it('a new version of an imported alert exports as an Update that refers to it', () => {
+    const { bulletin, cap } = capToBulletin(vietnamese);
+    const v2 = { ...bulletin, version: 2, updatedAt: '2026-11-26T09:30:00Z' };
+    expect((errorOf(() => bulletinToCap(v2, { cap })) as CapError).message).toMatch(
+      /new CAP message.*pass options\.sender/,
+    );
+    const alert = bulletinToCap(v2, { cap, sender: 'stttt@gialai.gov.vn' });
+    expect(alert).toMatchObject({
+      identifier: 'GL-2026-1126-001.v2',
+      sender: 'stttt@gialai.gov.vn',
+      sent: '2026-11-26T09:30:00+00:00',
+      msgType: 'Update',
+      references: [
+        { sender: 'ubnd@gialai.gov.vn', identifier: 'GL-2026-1126-001', sent: '2026-11-26T15:00:00+07:00' },
+      ],
+    });
+    expect(capToBulletin(serializeCap(alert)).bulletin.version).toBe(2);
+  });
+
+  it('revoking an imported alert exports a Cancel that refers to it', () => {
+    const { bulletin, cap } = capToBulletin(vietnamese);
+    const revoked = {
+      ...bulletin,
+      version: 2,
+      status: 'revoked' as const,
+      revokedAt: '2026-11-26T10:00:00Z',
+      revokeReason: 'Nước đã rút',
+    };
+    const alert = bulletinToCap(revoked, { cap, sender: 'stttt@gialai.gov.vn', allowIncomplete: true });
+    expect(alert).toMatchObject({
+      identifier: 'GL-2026-1126-001.v2.cancel',
+      msgType: 'Cancel',
+      note: 'Nước đã rút',
+      references: [{ identifier: 'GL-2026-1126-001' }],
+    });
+  });
+
   it('turns a Cancel into a revoked bulletin', () => {
     const cancel = vietnamese
       .replace('<msgType>Alert</msgType>', '<msgType>Cancel</msgType>')

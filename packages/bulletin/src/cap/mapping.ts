@@ -414,29 +414,38 @@ export function bulletinToCap(input: Bulletin, options: BulletinToCapOptions = {
     }
   }
   const pt = options.cap;
-  const fromCap = bulletin.origin?.system === 'cap';
-  const sender = options.sender ?? (fromCap ? bulletin.origin?.sender : undefined);
+  const origin = bulletin.origin?.system === 'cap' ? bulletin.origin : undefined;
+  const revoked = bulletin.status === 'revoked';
+  const nativeMsgType: CapMsgType = revoked ? 'Cancel' : bulletin.version > 1 ? 'Update' : 'Alert';
+  // An imported bulletin still at the version and state it was imported in is the same CAP message;
+  // once it has a new version or was revoked here, it is a new message that refers to the imported one.
+  const importedVersion = pt ? (pt.msgType === 'Update' ? 1 + pt.references.length : 1) : bulletin.version;
+  const sameMessage =
+    origin !== undefined &&
+    bulletin.version === importedVersion &&
+    (pt === undefined || revoked === (pt.msgType === 'Cancel'));
+  const msgType = sameMessage ? (pt?.msgType ?? nativeMsgType) : nativeMsgType;
+  const sender = sameMessage ? (options.sender ?? origin?.sender) : options.sender;
   if (!sender)
     throw new CapError(
       'cap_unmappable',
-      'CAP needs a sender: pass options.sender (e.g. the issuing office e-mail address)',
+      origin
+        ? `this bulletin is a new CAP message (version ${bulletin.version}${revoked ? ', revoked' : ''}) after the imported ${origin.identifier}: pass options.sender, who sends it`
+        : 'CAP needs a sender: pass options.sender (e.g. the issuing office e-mail address)',
     );
-
-  const revoked = bulletin.status === 'revoked';
-  const nativeMsgType: CapMsgType = revoked ? 'Cancel' : bulletin.version > 1 ? 'Update' : 'Alert';
-  const msgType =
-    pt && (pt.msgType === nativeMsgType || (pt.msgType === 'Update' && !revoked))
-      ? pt.msgType
-      : nativeMsgType;
-  const references = options.references ?? pt?.references ?? [];
+  const originRef =
+    origin?.sender && origin.sent
+      ? [{ sender: origin.sender, identifier: origin.identifier, sent: toCapDateTime(origin.sent) }]
+      : [];
+  const references = options.references ?? (sameMessage ? (pt?.references ?? []) : originRef);
   if ((msgType === 'Update' || msgType === 'Cancel') && references.length === 0)
     throw new CapError(
       'cap_unmappable',
       `this bulletin exports as a CAP ${msgType} (${revoked ? 'it is revoked' : `version ${bulletin.version}`}), which must name the earlier message(s): pass options.references`,
     );
 
-  const identifier = fromCap && bulletin.origin ? bulletin.origin.identifier : nativeIdentifier(bulletin);
-  const sent = fromCap && bulletin.origin?.sent ? bulletin.origin.sent : nativeSent(bulletin);
+  const identifier = sameMessage && origin ? origin.identifier : nativeIdentifier(bulletin);
+  const sent = sameMessage && origin?.sent ? origin.sent : nativeSent(bulletin);
   const category = CAP_CATEGORY_OF[bulletin.category];
   const keepLevels = pt !== undefined && maxPriority(pt.infos) === bulletin.priority;
   const level = CAP_LEVEL_OF[bulletin.priority];
@@ -449,7 +458,9 @@ export function bulletinToCap(input: Bulletin, options: BulletinToCapOptions = {
   const keepUnits = sameSet(codes, ptCodes);
 
   const firstKept = pt?.infos[0];
-  const importedStart = firstKept ? (firstKept.effective ?? firstKept.onset ?? sent) : undefined;
+  const importedStart = firstKept
+    ? (firstKept.effective ?? firstKept.onset ?? origin?.sent ?? sent)
+    : undefined;
   const importedEnd = firstKept?.expires;
   const infos: CapInfo[] = [];
   const used = new Set<number>();
@@ -518,7 +529,7 @@ export function bulletinToCap(input: Bulletin, options: BulletinToCapOptions = {
     restriction: pt?.restriction,
     addresses: pt?.addresses,
     codes: pt?.codes ?? [],
-    note: pt ? pt.note : revoked ? bulletin.revokeReason : undefined,
+    note: revoked && !sameMessage ? bulletin.revokeReason : pt?.note,
     references,
     incidents: pt?.incidents,
     infos,
