@@ -67,6 +67,7 @@ describe('HTML report', () => {
       }),
     );
     expect(charts.length).toBe(1 + 5);
+    expect(await page.textContent('#districts')).toContain('chưa đạt');
     for (const c of charts) {
       expect(c.width).toBeGreaterThan(300);
       expect(c.height).toBeGreaterThan(100);

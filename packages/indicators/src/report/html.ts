@@ -276,8 +276,10 @@ export function renderReport(dataset: Dataset, options: ReportOptions = {}): str
       options.registry ? { registry: options.registry } : {},
     );
     const byIndicator = new Map<string, ProgressRow[]>();
+    // Only indicators with at least one actual for the year: the others would be a page of "no data".
+    const reported = new Set(options.actuals.filter((a) => a.year === year).map((a) => a.indicator));
     for (const r of rows) {
-      if (!childSet.has(r.unitCode)) continue;
+      if (!childSet.has(r.unitCode) || !reported.has(r.indicator)) continue;
       const list = byIndicator.get(r.indicator) ?? [];
       list.push(r);
       byIndicator.set(r.indicator, list);
