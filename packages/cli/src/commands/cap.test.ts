@@ -144,7 +144,7 @@ describe('nguon cap export', () => {
     const cwd = workspace({ 'flood.json': JSON.stringify(exampleFloodWarning) });
     const result = await run(['cap', 'export', 'flood.json', '--sender', 'a@b.vn'], cwd);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/must name the earlier message\(s\): pass options\.references/);
+    expect(result.stderr).toMatch(/must name the earlier message\(s\): pass --references/);
     const ok = await run(
       [
         'cap',

@@ -62,7 +62,8 @@ function fail(io: CliIo, file: string, error: unknown): never {
         `not valid CAP 1.2 (${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}):`,
         error.issues,
       );
-    else io.stderr(`${file}: ${error.message}\n`);
+    // The library speaks of options; on the command line they are flags.
+    else io.stderr(`${file}: ${error.message.replace(/options\.(sender|references)/g, '--$1')}\n`);
     throw new CliExit(1);
   }
   if (BulletinError.isInstance(error)) {
