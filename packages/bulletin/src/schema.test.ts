@@ -141,6 +141,18 @@ describe('cross-field rules', () => {
     ]);
   });
 
+  test('times in different forms compare by instant, not by text', () => {
+    const b = clone(exampleFloodWarning);
+    b.publishedAt = '2026-11-26T14:59:00+07:00'; // 07:59Z, after createdAt 07:50Z
+    b.updatedAt = '2026-11-26T07:49:59.999Z'; // before createdAt
+    expect(problems(b)).toEqual([
+      '$.updatedAt: expected a time not before createdAt (2026-11-26T07:50:00Z), found 2026-11-26T07:49:59.999Z',
+    ]);
+    b.updatedAt = '2026-11-26T07:50:00.5Z';
+    b.schedule.end = '2026-11-26T15:00:00+07:00'; // 08:00Z, equal to start
+    expect(problems(b)[0]).toMatch(/^\$\.schedule\.end: expected end after start/);
+  });
+
   test('radio needs something to play and boards something to show', () => {
     const b = clone(exampleFloodWarning);
     const { text: _t, audio: _a, ...rest } = b.contents[1]!;
