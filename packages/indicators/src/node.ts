@@ -7,6 +7,7 @@ export {
   datasetToCsv,
   parseActualsCsv,
   parseTidyCsv,
+  parseTidyCsvWithLines,
   parseValueText,
   progressToCsv,
   TIDY_CSV_COLUMNS,

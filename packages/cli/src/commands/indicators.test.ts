@@ -119,6 +119,15 @@ describe('nguon indicators', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('commune_radio,622,Thành phố Pleiku,2024,13,,');
     expect(r.stderr).toContain('dataset gia-lai-2024');
+    writeFileSync(
+      join(cwd, 'unknown.csv'),
+      'indicator,unit_code,unit_name,year,value\n\ncommune_radio,622,P,2024,13\ncommune_radio,999,X,2024,1\n',
+    );
+    const unknown = await run(['indicators', 'import', 'unknown.csv'], cwd);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(
+      /unknown\.csv, line 4: expected a unit code of dataset "gia-lai-2024" .*found 999/,
+    );
   });
 
   test('validate exits 1 with the findings of the Gia Lai appendix, as text and JSON', async () => {

@@ -10,6 +10,7 @@ import {
   listDatasets,
   parseActuals,
   progress,
+  type TidyRow,
   type UnitRegistryLike,
   validateDataset,
 } from '@nguon/indicators';
@@ -22,7 +23,7 @@ import {
   type FileFormat,
   parseActualsCsv,
   parseJsonFile,
-  parseTidyCsv,
+  parseTidyCsvWithLines,
   progressToCsv,
   readDatasetXlsx,
   renderReport,
@@ -96,14 +97,18 @@ async function readDatasetFile(
   const detected: FileFormat = (format as FileFormat | undefined) ?? detectFormat(bytes, file);
   if (detected === 'xlsx') return readDatasetXlsx(bytes, { source: file });
   const text = new TextDecoder('utf-8').decode(bytes);
-  const rows =
-    detected === 'csv'
-      ? parseTidyCsv(text, { source: file })
-      : (() => {
-          const parsed = parseJsonFile(text, { source: file });
-          return parsed.kind === 'dataset' ? parsed.dataset : parsed.rows;
-        })();
-  if (!Array.isArray(rows)) return rows;
+  let rows: TidyRow[];
+  let where: (i: number) => string;
+  if (detected === 'csv') {
+    const withLines = parseTidyCsvWithLines(text, { source: file });
+    rows = withLines.map((r) => r.row);
+    where = (i) => `${file}, line ${withLines[i]?.line ?? '?'}`;
+  } else {
+    const parsed = parseJsonFile(text, { source: file });
+    if (parsed.kind === 'dataset') return parsed.dataset;
+    rows = parsed.rows;
+    where = (i) => `${file} [${i}]`;
+  }
   const base = baseId ?? guessBase(rows.map((r) => r.unitCode));
   if (base === undefined) {
     fail(
@@ -111,7 +116,6 @@ async function readDatasetFile(
       `${file} holds values only (tidy rows), and no built-in dataset has its province; pass --base DATASET (one of ${listDatasets().join(', ')}) or use an XLSX or whole-dataset JSON file, which carry the indicator definitions`,
     );
   }
-  const where = (i: number) => (detected === 'csv' ? `${file}, data row ${i + 1}` : `${file} [${i}]`);
   return datasetFromTidyRows(rows, getDataset(base), { where });
 }
 

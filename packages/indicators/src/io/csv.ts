@@ -104,6 +104,23 @@ export function parseTidyCsv(text: string, options: { source?: string } = {}): T
   return readTidyCsv(text, options.source ?? 'CSV').map((r) => r.row);
 }
 
+/**
+ * Like {@link parseTidyCsv}, and also gives the line each row starts on, so that a later check (an
+ * unknown unit, a duplicate) can name the line.
+ *
+ * @example
+ * ```ts
+ * const rows = parseTidyCsvWithLines(text, { source: 'plan.csv' });
+ * datasetFromTidyRows(rows.map((r) => r.row), plan, { where: (i) => `plan.csv, line ${rows[i]?.line}` });
+ * ```
+ */
+export function parseTidyCsvWithLines(
+  text: string,
+  options: { source?: string } = {},
+): { row: TidyRow; line: number }[] {
+  return readTidyCsv(text, options.source ?? 'CSV');
+}
+
 function readTidyCsv(text: string, source: string): { row: TidyRow; line: number }[] {
   let records: { record: string[]; info: { lines: number } }[];
   try {
