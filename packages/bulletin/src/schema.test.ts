@@ -107,6 +107,8 @@ describe('cross-field rules', () => {
     const b = clone(exampleFloodWarning);
     b.contents = [b.contents[1]!];
     expect(problems(b)).toEqual(['$.contents: expected a Vietnamese ("vi") content, found only "jra"']);
+    b.contents = [];
+    expect(problems(b)).toEqual(['$.contents: expected at least one content']);
   });
 
   test('emergency bulletins need an end, a fitting category, no windows and a device channel', () => {

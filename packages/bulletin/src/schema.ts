@@ -508,7 +508,7 @@ export const BulletinSchema = z
         });
       }
     });
-    if (![...langs.keys()].some((l) => l === 'vi' || l.startsWith('vi-'))) {
+    if (langs.size > 0 && ![...langs.keys()].some((l) => l === 'vi' || l.startsWith('vi-'))) {
       ctx.addIssue({
         code: 'custom',
         path: ['contents'],
