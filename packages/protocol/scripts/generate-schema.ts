@@ -4,7 +4,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   COMMAND_SCHEMAS,
   COMMAND_TYPES,
@@ -21,7 +21,7 @@ type JsonObject = Record<string, unknown>;
 
 const ID_ROOT = 'urn:nguon:protocol:1';
 
-function jsonSchema(schema: z.ZodType, id: string): JsonObject {
+function jsonSchema(schema: z.ZodMiniType, id: string): JsonObject {
   // io 'input': fields with defaults are optional and unknown fields stay allowed (P-E1).
   const generated = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
@@ -39,14 +39,14 @@ export function generateJsonSchemas(): Map<string, JsonObject> {
   files.set(
     'command.schema.json',
     jsonSchema(
-      commandSchema.meta({ title: 'command', description: 'Any command (system → device)' }),
+      commandSchema.check(z.meta({ title: 'command', description: 'Any command (system → device)' })),
       'command',
     ),
   );
   files.set(
     'event.schema.json',
     jsonSchema(
-      eventSchema.meta({ title: 'event', description: 'Any device event (device → system)' }),
+      eventSchema.check(z.meta({ title: 'event', description: 'Any device event (device → system)' })),
       'event',
     ),
   );
@@ -82,7 +82,7 @@ const EVENT_SUMMARIES: Record<EventType, string> = {
   alarm: 'A fault the system should know about (§9).',
 };
 
-function componentSchema(schema: z.ZodType): JsonObject {
+function componentSchema(schema: z.ZodMiniType): JsonObject {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io: 'input',

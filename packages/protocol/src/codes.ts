@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The stable error codes of §9, with when each is used, whether the device also raises an `alarm`

@@ -1,6 +1,7 @@
 export { ERROR_CODES, type ErrorCode, errorCodeSchema } from './codes';
 export { ProtocolError, type ProtocolErrorCode, type ProtocolErrorOptions } from './errors';
 export { newMessageId } from './ids';
+export { describeIssue } from './issues';
 export {
   ackBody,
   type CreateCommandOptions,

@@ -1,7 +1,9 @@
 import { base64url, CompactSign, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import type * as z from 'zod/mini';
 import { ERROR_CODES, type ErrorCode } from './codes';
 import { ProtocolError } from './errors';
 import { newMessageId } from './ids';
+import { describeIssue } from './issues';
 import {
   COMMAND_SCHEMAS,
   type Command,
@@ -16,6 +18,8 @@ import {
 import type { RuleId } from './rules';
 import { parseTopic } from './topics';
 import type { TrustStore } from './trust';
+
+const REPORT = { reportInput: true } as const;
 
 /**
  * P-T3: the largest payload, in bytes.
@@ -132,18 +136,17 @@ export interface CreateCommandOptions {
 }
 
 function schemaError(
-  error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
+  error: { issues: readonly z.core.$ZodIssue[] },
   rule: RuleId,
   ref?: string,
 ): ProtocolError {
   const issue = error.issues[0];
   const path = issue?.path.map(String).join('.') ?? '';
-  return new ProtocolError('invalid_message', `${path || 'message'}: ${issue?.message ?? 'invalid'}`, {
-    rule,
-    path,
-    ref,
-    cause: error,
-  });
+  return new ProtocolError(
+    'invalid_message',
+    `${path || 'message'}: ${issue === undefined ? 'invalid' : describeIssue(issue)}`,
+    { rule, path, ref, cause: error },
+  );
 }
 
 /**
@@ -170,7 +173,7 @@ export function createCommand<T extends CommandType>(
     to: options.to,
     body,
   };
-  const parsed = COMMAND_SCHEMAS[type].safeParse(envelope);
+  const parsed = COMMAND_SCHEMAS[type].safeParse(envelope, REPORT);
   if (!parsed.success) throw schemaError(parsed.error, 'P-S2');
   return parsed.data as CommandOf<T>;
 }
@@ -451,8 +454,8 @@ export async function verifyCommand<K>(
   const type = payload.type;
   const known = typeof type === 'string' && Object.hasOwn(COMMAND_SCHEMAS, type);
   const parsed = known
-    ? COMMAND_SCHEMAS[type as CommandType].safeParse(payload)
-    : envelopeSchema.safeParse(payload);
+    ? COMMAND_SCHEMAS[type as CommandType].safeParse(payload, REPORT)
+    : envelopeSchema.safeParse(payload, REPORT);
   if (!parsed.success) {
     const error = schemaError(parsed.error, 'P-S2', ref);
     return { ok: false, error, ref, alarm: false };
@@ -617,14 +620,17 @@ export function createEvent<T extends EventType>(
   options: { seq: number; now?: number; id?: string },
 ): EventOf<T> {
   const now = options.now ?? Date.now();
-  const parsed = EVENT_SCHEMAS[type].safeParse({
-    v: 1,
-    id: options.id ?? newMessageId(now),
-    type,
-    ts: new Date(now).toISOString(),
-    seq: options.seq,
-    body,
-  });
+  const parsed = EVENT_SCHEMAS[type].safeParse(
+    {
+      v: 1,
+      id: options.id ?? newMessageId(now),
+      type,
+      ts: new Date(now).toISOString(),
+      seq: options.seq,
+      body,
+    },
+    REPORT,
+  );
   if (!parsed.success) throw schemaError(parsed.error, 'P-X9');
   return parsed.data as EventOf<T>;
 }
@@ -674,7 +680,7 @@ export async function verifyReceipt<K>(
     return failure('unsupported_version', 'P-E2', `v: expected 1, found ${JSON.stringify(payload.v)}`, ref, {
       path: 'v',
     });
-  const parsed = EVENT_SCHEMAS.receipt.safeParse(payload);
+  const parsed = EVENT_SCHEMAS.receipt.safeParse(payload, REPORT);
   if (!parsed.success)
     return { ok: false, error: schemaError(parsed.error, 'P-X11', ref), ref, alarm: false };
   return { ok: true, receipt: parsed.data, kid };

@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_SAMPLES, EVENT_SAMPLES, PRESENCE_SAMPLE, T0, T0_MS } from './__fixtures__/samples';
 import { ERROR_CODES, errorCodeSchema } from './codes';
+import { ProtocolError } from './errors';
 import { newMessageId } from './ids';
-import { createEvent } from './jws';
+import { describeIssue } from './issues';
+import { createCommand, createEvent } from './jws';
 import {
   COMMAND_SCHEMAS,
   COMMAND_TYPES,
@@ -235,6 +237,44 @@ describe('message catalogue (§3, §5–§9)', () => {
         expect(typeof eventSchema.safeParse(value).success).toBe('boolean');
       }),
       { numRuns: 500 },
+    );
+  });
+  it('explains invalid input: where, what was expected and what was found', () => {
+    const message = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        if (ProtocolError.isInstance(error)) return error.message;
+      }
+      return 'no error';
+    };
+    expect(message(() => createCommand('receipts.commit', { upTo: -1 }, { to: 'dev:loa-001' }))).toBe(
+      'body.upTo: expected a number ≥ 0, found -1',
+    );
+    expect(message(() => createCommand('bulletin.revoke', {} as never, { to: 'dev:loa-001' }))).toBe(
+      'body.bulletinId: expected string, found nothing',
+    );
+    expect(
+      message(() =>
+        createCommand(
+          'live.start',
+          { ...(COMMAND_SAMPLES['live.start'].body as object), format: 'rtsp' } as never,
+          { to: 'dev:loa-001' },
+        ),
+      ),
+    ).toBe('body.format: expected one of "hls", "icecast", found "rtsp"');
+    expect(message(() => createCommand('device.ping', {}, { to: 'province:52' }))).toBe(
+      'to: expected "dev:{deviceId}" or "area:{unitCode}"',
+    );
+  });
+
+  it('describes every issue of arbitrary input without throwing (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const r = commandSchema.safeParse(value, { reportInput: true });
+        for (const issue of r.error?.issues ?? []) expect(describeIssue(issue).length).toBeGreaterThan(3);
+      }),
+      { numRuns: 300 },
     );
   });
 });

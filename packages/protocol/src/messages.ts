@@ -1,6 +1,16 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { errorCodeSchema } from './codes';
 import { DEVICE_ID_PATTERN, UNIT_CODE_PATTERN } from './topics';
+
+/**
+ * Attaches JSON Schema metadata to a copy of `schema` (zod/mini's `z.meta()` check would also run,
+ * as a no-op, on every parse).
+ */
+function withMeta<T extends z.ZodMiniType>(schema: T, meta: z.core.GlobalMeta): T {
+  const copy = schema.clone() as T;
+  z.globalRegistry.add(copy, { ...z.globalRegistry.get(schema), ...meta });
+  return copy;
+}
 
 // ── Building blocks ────────────────────────────────────────────────────────────────────────────
 
@@ -12,7 +22,7 @@ import { DEVICE_ID_PATTERN, UNIT_CODE_PATTERN } from './topics';
  * ulidSchema.parse('01JF0000000000000000000000');
  * ```
  */
-export const ulidSchema = z.ulid().meta({ description: 'ULID, unique per sender' });
+export const ulidSchema = withMeta(z.ulid(), { description: 'ULID, unique per sender' });
 
 /**
  * P-X4: an RFC 3339 time in UTC with a literal `Z`, fractional seconds optional.
@@ -22,7 +32,7 @@ export const ulidSchema = z.ulid().meta({ description: 'ULID, unique per sender'
  * timeSchema.parse('2026-11-26T08:00:00.000Z');
  * ```
  */
-export const timeSchema = z.iso.datetime().meta({ description: 'RFC 3339 time in UTC ending in Z' });
+export const timeSchema = withMeta(z.iso.datetime(), { description: 'RFC 3339 time in UTC ending in Z' });
 
 /**
  * A sha256 digest: 64 lowercase hex characters.
@@ -32,7 +42,9 @@ export const timeSchema = z.iso.datetime().meta({ description: 'RFC 3339 time in
  * sha256Schema.parse('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
  * ```
  */
-export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
+export const sha256Schema = z
+  .string()
+  .check(z.regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters'));
 
 /**
  * P-T2: a device id, `^[a-z0-9][a-z0-9-]{2,63}$`.
@@ -44,7 +56,7 @@ export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowe
  */
 export const deviceIdSchema = z
   .string()
-  .regex(DEVICE_ID_PATTERN, 'expected a device id ^[a-z0-9][a-z0-9-]{2,63}$');
+  .check(z.regex(DEVICE_ID_PATTERN, 'expected a device id ^[a-z0-9][a-z0-9-]{2,63}$'));
 
 /**
  * P-X10: a GSO unit code of 2, 3 or 5 digits.
@@ -56,7 +68,7 @@ export const deviceIdSchema = z
  */
 export const unitCodeSchema = z
   .string()
-  .regex(UNIT_CODE_PATTERN, 'expected a GSO unit code of 2, 3 or 5 digits');
+  .check(z.regex(UNIT_CODE_PATTERN, 'expected a GSO unit code of 2, 3 or 5 digits'));
 
 /**
  * A BCP 47 language tag (any well-formed tag is accepted, P-B1), e.g. `vi`, `jra`, `bdq`, `en-US`.
@@ -68,7 +80,9 @@ export const unitCodeSchema = z
  */
 export const languageTagSchema = z
   .string()
-  .regex(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/, 'expected a BCP 47 language tag such as "vi" or "jra"');
+  .check(
+    z.regex(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/, 'expected a BCP 47 language tag such as "vi" or "jra"'),
+  );
 
 /**
  * The addressee of a command: `dev:{deviceId}` or `area:{unitCode}`.
@@ -80,9 +94,11 @@ export const languageTagSchema = z
  */
 export const addresseeSchema = z
   .string()
-  .regex(
-    /^(?:dev:[a-z0-9][a-z0-9-]{2,63}|area:(?:[0-9]{2}|[0-9]{3}|[0-9]{5}))$/,
-    'expected "dev:{deviceId}" or "area:{unitCode}"',
+  .check(
+    z.regex(
+      /^(?:dev:[a-z0-9][a-z0-9-]{2,63}|area:(?:[0-9]{2}|[0-9]{3}|[0-9]{5}))$/,
+      'expected "dev:{deviceId}" or "area:{unitCode}"',
+    ),
   );
 
 /**
@@ -95,8 +111,10 @@ export const addresseeSchema = z
  */
 export const httpUrlSchema = z
   .string()
-  .max(2048, 'expected a URL of at most 2048 characters')
-  .regex(/^https?:\/\/[^\s/?#]+\S*$/, 'expected an absolute http(s) URL without spaces');
+  .check(
+    z.maxLength(2048, 'expected a URL of at most 2048 characters'),
+    z.regex(/^https?:\/\/[^\s/?#]+\S*$/, 'expected an absolute http(s) URL without spaces'),
+  );
 
 /**
  * A local clock time `HH:MM` (00:00–23:59).
@@ -106,7 +124,9 @@ export const httpUrlSchema = z
  * clockTimeSchema.parse('21:30');
  * ```
  */
-export const clockTimeSchema = z.string().regex(/^(?:[01][0-9]|2[0-3]):[0-5][0-9]$/, 'expected HH:MM');
+export const clockTimeSchema = z
+  .string()
+  .check(z.regex(/^(?:[01][0-9]|2[0-3]):[0-5][0-9]$/, 'expected HH:MM'));
 
 /**
  * P-Q1: a priority level (TT 39/2020: thông thường, ưu tiên, khẩn cấp), `normal` < `priority` < `emergency`.
@@ -128,9 +148,9 @@ export const prioritySchema = z.enum(['normal', 'priority', 'emergency']);
  * ```
  */
 export const windowSchema = z.object({
-  days: z.array(z.int().min(1).max(7)).min(1).max(7),
+  days: z.array(z.int().check(z.minimum(1), z.maximum(7))).check(z.minLength(1), z.maxLength(7)),
   from: clockTimeSchema,
-  to: z.string().regex(/^(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, 'expected HH:MM or 24:00'),
+  to: z.string().check(z.regex(/^(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, 'expected HH:MM or 24:00')),
 });
 
 /**
@@ -144,10 +164,10 @@ export const windowSchema = z.object({
 export const mediaSchema = z.object({
   url: httpUrlSchema,
   sha256: sha256Schema,
-  size: z.int().min(0),
-  mime: z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i, 'expected a MIME type such as audio/mpeg'),
-  durationSec: z.number().min(0).optional(),
-  lang: languageTagSchema.optional(),
+  size: z.int().check(z.minimum(0)),
+  mime: z.string().check(z.regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i, 'expected a MIME type such as audio/mpeg')),
+  durationSec: z.optional(z.number().check(z.minimum(0))),
+  lang: z.optional(languageTagSchema),
 });
 
 /**
@@ -159,10 +179,14 @@ export const mediaSchema = z.object({
  * ```
  */
 export const trustAnchorSchema = z.object({
-  kid: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'expected a kid of 1–128 characters [A-Za-z0-9._:-]'),
+  kid: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'expected a kid of 1–128 characters [A-Za-z0-9._:-]')),
   publicKey: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{43}$/, 'expected a 32-byte Ed25519 key in unpadded base64url (43 characters)'),
+    .check(
+      z.regex(/^[A-Za-z0-9_-]{43}$/, 'expected a 32-byte Ed25519 key in unpadded base64url (43 characters)'),
+    ),
 });
 
 /**
@@ -175,20 +199,19 @@ export const trustAnchorSchema = z.object({
  * ```
  */
 export const deviceConfigSchema = z.object({
-  configVersion: z.int().min(0).meta({ description: 'Set by the system; only grows' }),
-  volume: z.int().min(0).max(100).optional(),
-  emergencyVolume: z.int().min(0).max(100).optional(),
-  heartbeatSec: z.int().min(5).max(86_400).optional(),
-  languages: z.array(languageTagSchema).optional().meta({ description: 'Preference order, BCP 47' }),
-  timeZone: z.string().min(1).optional().meta({ description: 'IANA time zone, default Asia/Ho_Chi_Minh' }),
-  quietHours: z.object({ from: clockTimeSchema, to: clockTimeSchema }).optional(),
-  windows: z.array(windowSchema).optional(),
-  attentionSignal: z
-    .union([mediaSchema, z.literal(false)])
-    .optional()
-    .meta({
-      description: 'P-Q4: media opening an emergency on a radio; false turns it off; absent = built-in tone',
-    }),
+  configVersion: withMeta(z.int().check(z.minimum(0)), { description: 'Set by the system; only grows' }),
+  volume: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
+  emergencyVolume: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
+  heartbeatSec: z.optional(z.int().check(z.minimum(5), z.maximum(86_400))),
+  languages: withMeta(z.optional(z.array(languageTagSchema)), { description: 'Preference order, BCP 47' }),
+  timeZone: withMeta(z.optional(z.string().check(z.minLength(1))), {
+    description: 'IANA time zone, default Asia/Ho_Chi_Minh',
+  }),
+  quietHours: z.optional(z.object({ from: clockTimeSchema, to: clockTimeSchema })),
+  windows: z.optional(z.array(windowSchema)),
+  attentionSignal: withMeta(z.optional(z.union([mediaSchema, z.literal(false)])), {
+    description: 'P-Q4: media opening an emergency on a radio; false turns it off; absent = built-in tone',
+  }),
 });
 
 // ── Envelopes ───────────────────────────────────────────────────────────────────────────────────
@@ -209,28 +232,35 @@ function expAfterTs(value: { ts: string; exp?: string | undefined }, ctx: z.core
   }
 }
 
-function command<T extends string, B extends z.ZodType>(type: T, body: B, description: string) {
-  return z
-    .object({
-      ...envelopeFields,
-      type: z.literal(type),
-      exp: timeSchema.optional().meta({ description: 'Without exp a command lives 24 h from ts (P-S2)' }),
-      to: addresseeSchema,
-      body,
-    })
-    .superRefine(expAfterTs)
-    .meta({ title: type, description });
+function command<T extends string, B extends z.ZodMiniType>(type: T, body: B, description: string) {
+  return withMeta(
+    z
+      .object({
+        ...envelopeFields,
+        type: z.literal(type),
+        exp: withMeta(z.optional(timeSchema), {
+          description: 'Without exp a command lives 24 h from ts (P-S2)',
+        }),
+        to: addresseeSchema,
+        body,
+      })
+      .check(z.superRefine(expAfterTs)),
+    { title: type, description },
+  );
 }
 
-function event<T extends string, B extends z.ZodType>(type: T, body: B, description: string) {
-  return z
-    .object({
+function event<T extends string, B extends z.ZodMiniType>(type: T, body: B, description: string) {
+  return withMeta(
+    z.object({
       ...envelopeFields,
       type: z.literal(type),
-      seq: z.int().min(1).meta({ description: 'Event counter of the device, +1 per new event, never reset' }),
+      seq: withMeta(z.int().check(z.minimum(1)), {
+        description: 'Event counter of the device, +1 per new event, never reset',
+      }),
       body,
-    })
-    .meta({ title: type, description });
+    }),
+    { title: type, description },
+  );
 }
 
 /**
@@ -242,17 +272,21 @@ function event<T extends string, B extends z.ZodType>(type: T, body: B, descript
  * envelopeSchema.parse({ v: 1, id: '01JF0000000000000000000000', type: 'x.y', ts: '2026-11-26T08:00:00Z', body: {} });
  * ```
  */
-export const envelopeSchema = z
-  .object({
-    ...envelopeFields,
-    type: z.string().regex(/^[a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)*$/, 'expected a dotted lowercase type'),
-    exp: timeSchema.optional(),
-    to: addresseeSchema.optional(),
-    seq: z.int().min(1).optional(),
-    body: z.record(z.string(), z.unknown()),
-  })
-  .superRefine(expAfterTs)
-  .meta({ title: 'envelope', description: 'The envelope every protocol message shares (§3)' });
+export const envelopeSchema = withMeta(
+  z
+    .object({
+      ...envelopeFields,
+      type: z
+        .string()
+        .check(z.regex(/^[a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)*$/, 'expected a dotted lowercase type')),
+      exp: z.optional(timeSchema),
+      to: z.optional(addresseeSchema),
+      seq: z.optional(z.int().check(z.minimum(1))),
+      body: z.record(z.string(), z.unknown()),
+    })
+    .check(z.superRefine(expAfterTs)),
+  { title: 'envelope', description: 'The envelope every protocol message shares (§3)' },
+);
 
 // ── Command bodies (system → device, §6) ────────────────────────────────────────────────────────
 
@@ -267,21 +301,21 @@ export const envelopeSchema = z
  * ```
  */
 export const playoutBulletinSchema = z.object({
-  id: z.string().min(1).max(128),
-  version: z.int().min(1),
-  category: z.string().min(1),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  version: z.int().check(z.minimum(1)),
+  category: z.string().check(z.minLength(1)),
   priority: prioritySchema,
-  title: z.string().min(1),
+  title: z.string().check(z.minLength(1)),
   contents: z
     .array(
       z.object({
         lang: languageTagSchema,
-        title: z.string().optional(),
-        text: z.string().optional(),
-        mediaSha256: sha256Schema.optional(),
+        title: z.optional(z.string()),
+        text: z.optional(z.string()),
+        mediaSha256: z.optional(sha256Schema),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 /**
@@ -296,36 +330,40 @@ export const playoutSchema = z
   .object({
     priority: prioritySchema,
     startAt: timeSchema,
-    endAt: timeSchema.optional(),
-    repeat: z
-      .object({
-        count: z.int().min(1).default(1).meta({ description: 'Total number of plays' }),
-        intervalSec: z.int().min(0).default(0).meta({ description: 'Gap between the starts of two plays' }),
-      })
-      .optional(),
-    windows: z.array(windowSchema).optional(),
+    endAt: z.optional(timeSchema),
+    repeat: z.optional(
+      z.object({
+        count: withMeta(z._default(z.int().check(z.minimum(1)), 1), { description: 'Total number of plays' }),
+        intervalSec: withMeta(z._default(z.int().check(z.minimum(0)), 0), {
+          description: 'Gap between the starts of two plays',
+        }),
+      }),
+    ),
+    windows: z.optional(z.array(windowSchema)),
   })
-  .superRefine((value, ctx) => {
-    if (value.endAt !== undefined && Date.parse(value.endAt) <= Date.parse(value.startAt)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['endAt'],
-        message: `expected endAt after startAt (${value.startAt}), found ${value.endAt}`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      if (value.endAt !== undefined && Date.parse(value.endAt) <= Date.parse(value.startAt)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endAt'],
+          message: `expected endAt after startAt (${value.startAt}), found ${value.endAt}`,
+        });
+      }
+    }),
+  );
 
 const empty = z.object({});
 
 /** Body of `welcome` (P-H3, P-H5). @example `welcomeBodySchema.shape.helloId` */
 export const welcomeBodySchema = z.object({
-  helloId: ulidSchema.meta({ description: 'id of the hello this welcome answers (P-H5)' }),
+  helloId: withMeta(ulidSchema, { description: 'id of the hello this welcome answers (P-H5)' }),
   serverTime: timeSchema,
-  heartbeatSec: z.int().min(5).max(86_400),
+  heartbeatSec: z.int().check(z.minimum(5), z.maximum(86_400)),
   config: deviceConfigSchema,
-  trust: z.array(trustAnchorSchema).min(1),
-  trustVersion: z.int().min(1),
-  receiptsCommittedUpTo: z.int().min(0),
+  trust: z.array(trustAnchorSchema).check(z.minLength(1)),
+  trustVersion: z.int().check(z.minimum(1)),
+  receiptsCommittedUpTo: z.int().check(z.minimum(0)),
 });
 /** Body of `bulletin.deliver`. @example `bulletinDeliverBodySchema.shape.playout` */
 export const bulletinDeliverBodySchema = z.object({
@@ -334,7 +372,9 @@ export const bulletinDeliverBodySchema = z.object({
   media: z.array(mediaSchema),
 });
 /** Body of `bulletin.revoke`. @example `bulletinRevokeBodySchema.parse({ bulletinId: 'b-1' })` */
-export const bulletinRevokeBodySchema = z.object({ bulletinId: z.string().min(1).max(128) });
+export const bulletinRevokeBodySchema = z.object({
+  bulletinId: z.string().check(z.minLength(1), z.maxLength(128)),
+});
 /** Body of `live.start`. @example `liveStartBodySchema.shape.format` */
 export const liveStartBodySchema = z.object({
   url: httpUrlSchema,
@@ -346,11 +386,11 @@ export const liveStartBodySchema = z.object({
 export const configSetBodySchema = deviceConfigSchema;
 /** Body of `keys.update` (P-S3). @example `keysUpdateBodySchema.shape.trustVersion` */
 export const keysUpdateBodySchema = z.object({
-  trust: z.array(trustAnchorSchema).min(1),
-  trustVersion: z.int().min(1),
+  trust: z.array(trustAnchorSchema).check(z.minLength(1)),
+  trustVersion: z.int().check(z.minimum(1)),
 });
 /** Body of `receipts.commit` (P-R2). @example `receiptsCommitBodySchema.parse({ upTo: 41 })` */
-export const receiptsCommitBodySchema = z.object({ upTo: z.int().min(0) });
+export const receiptsCommitBodySchema = z.object({ upTo: z.int().check(z.minimum(0)) });
 
 /**
  * Every command of §6, by type: the full envelope schema of each.
@@ -412,76 +452,81 @@ export const COMMAND_TYPES = Object.keys(COMMAND_SCHEMAS) as CommandType[];
 /** Body of `hello` (P-H2). @example `helloBodySchema.shape.capabilities` */
 export const helloBodySchema = z.object({
   kind: z.enum(['radio', 'board']),
-  vendor: z.string().min(1),
-  model: z.string().min(1),
-  firmware: z.string().min(1),
-  protocols: z
-    .array(z.int().min(1))
-    .min(1)
-    .refine((list) => list.includes(1), 'expected protocols to include 1'),
-  units: z.array(unitCodeSchema).min(1),
+  vendor: z.string().check(z.minLength(1)),
+  model: z.string().check(z.minLength(1)),
+  firmware: z.string().check(z.minLength(1)),
+  protocols: z.array(z.int().check(z.minimum(1))).check(
+    z.minLength(1),
+    z.refine((list) => list.includes(1), 'expected protocols to include 1'),
+  ),
+  units: z.array(unitCodeSchema).check(z.minLength(1)),
   capabilities: z.object({
-    audio: z.object({ codecs: z.array(z.string()), tts: z.array(languageTagSchema) }).optional(),
-    display: z
-      .object({
-        width: z.int().min(1),
-        height: z.int().min(1),
+    audio: z.optional(z.object({ codecs: z.array(z.string()), tts: z.array(languageTagSchema) })),
+    display: z.optional(
+      z.object({
+        width: z.int().check(z.minimum(1)),
+        height: z.int().check(z.minimum(1)),
         color: z.boolean(),
         mime: z.array(z.string()),
-      })
-      .optional(),
-    live: z.array(z.enum(['hls', 'icecast'])).optional(),
+      }),
+    ),
+    live: z.optional(z.array(z.enum(['hls', 'icecast']))),
   }),
-  receiptsPendingFrom: z
-    .int()
-    .min(1)
-    .meta({ description: 'Lowest uncommitted receipt number, or the next one if none' }),
+  receiptsPendingFrom: withMeta(z.int().check(z.minimum(1)), {
+    description: 'Lowest uncommitted receipt number, or the next one if none',
+  }),
 });
 /** Body of `status` (P-H4). @example `statusBodySchema.shape.state` */
 export const statusBodySchema = z.object({
   state: z.enum(['idle', 'playing', 'live', 'error']),
-  playing: z.object({ bulletinId: z.string().min(1), since: timeSchema }).optional(),
-  volume: z.int().min(0).max(100),
-  configVersion: z.int().min(0),
-  storageFreeBytes: z.int().min(0).optional(),
-  uptimeSec: z.int().min(0),
-  signal: z.number().optional().meta({ description: 'Signal strength in dBm' }),
-  powerSource: z.string().optional().meta({ description: 'e.g. mains, battery, solar' }),
-  deviceTime: timeSchema.meta({ description: 'Raw device clock (P-H5)' }),
-  badMessages: z.int().min(0).optional().meta({ description: 'Malformed payloads dropped since boot (§9)' }),
+  playing: z.optional(z.object({ bulletinId: z.string().check(z.minLength(1)), since: timeSchema })),
+  volume: z.int().check(z.minimum(0), z.maximum(100)),
+  configVersion: z.int().check(z.minimum(0)),
+  storageFreeBytes: z.optional(z.int().check(z.minimum(0))),
+  uptimeSec: z.int().check(z.minimum(0)),
+  signal: withMeta(z.optional(z.number()), { description: 'Signal strength in dBm' }),
+  powerSource: withMeta(z.optional(z.string()), { description: 'e.g. mains, battery, solar' }),
+  deviceTime: withMeta(timeSchema, { description: 'Raw device clock (P-H5)' }),
+  badMessages: withMeta(z.optional(z.int().check(z.minimum(0))), {
+    description: 'Malformed payloads dropped since boot (§9)',
+  }),
 });
 /** Body of `ack` (§6, P-M2, P-M3). @example `ackBodySchema.parse({ ref: '01JF0000000000000000000000', ok: true })` */
 export const ackBodySchema = z
   .object({
-    ref: z.string().min(1).max(128).meta({ description: 'id of the command acknowledged' }),
+    ref: withMeta(z.string().check(z.minLength(1), z.maxLength(128)), {
+      description: 'id of the command acknowledged',
+    }),
     ok: z.boolean(),
-    code: errorCodeSchema.optional(),
-    message: z.string().optional(),
-    duplicate: z.boolean().optional(),
-    deviceTime: timeSchema.optional().meta({ description: 'Set in the ack of device.ping' }),
+    code: z.optional(errorCodeSchema),
+    message: z.optional(z.string()),
+    duplicate: z.optional(z.boolean()),
+    deviceTime: withMeta(z.optional(timeSchema), { description: 'Set in the ack of device.ping' }),
   })
-  .refine((ack) => ack.ok || ack.code !== undefined, {
-    path: ['code'],
-    message: 'expected a code when ok is false',
-  });
+  .check(
+    z.refine((ack) => ack.ok || ack.code !== undefined, {
+      path: ['code'],
+      message: 'expected a code when ok is false',
+    }),
+  );
 /** Body of `receipt` (P-R1). @example `receiptBodySchema.shape.outcome` */
 export const receiptBodySchema = z.object({
-  seq: z.int().min(1).meta({ description: 'Receipt number: 1, 2, 3… per device, no gap' }),
-  bulletinId: z.string().min(1).max(128),
-  mediaSha256: sha256Schema.optional(),
+  seq: withMeta(z.int().check(z.minimum(1)), { description: 'Receipt number: 1, 2, 3… per device, no gap' }),
+  bulletinId: z.string().check(z.minLength(1), z.maxLength(128)),
+  mediaSha256: z.optional(sha256Schema),
   lang: languageTagSchema,
   startedAt: timeSchema,
   endedAt: timeSchema,
   outcome: z.enum(['completed', 'interrupted', 'preempted', 'failed', 'skipped']),
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
   offline: z.boolean(),
 });
 /** Body of `alarm` (§9). @example `alarmBodySchema.parse({ code: 'media_integrity', bulletinId: 'b-1' })` */
 export const alarmBodySchema = z.object({
-  code: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a snake_case code'),
-  message: z.string().optional(),
-  ref: z.string().min(1).max(128).optional(),
-  bulletinId: z.string().min(1).max(128).optional(),
+  code: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'expected a snake_case code')),
+  message: z.optional(z.string()),
+  ref: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  bulletinId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
 });
 
 /**
@@ -512,12 +557,13 @@ export const EVENT_SCHEMAS = {
  * presenceSchema.parse({ online: true, session: 12, ts: '2026-11-26T08:00:00Z' });
  * ```
  */
-export const presenceSchema = z
-  .object({ online: z.boolean(), session: z.int().min(0), ts: timeSchema })
-  .meta({
+export const presenceSchema = withMeta(
+  z.object({ online: z.boolean(), session: z.int().check(z.minimum(0)), ts: timeSchema }),
+  {
     title: 'presence',
     description: 'Retained presence; the MQTT will carries online:false and the same session (P-H1)',
-  });
+  },
+);
 
 /**
  * Any command, discriminated by `type`.

@@ -1,5 +1,6 @@
 import { base64url, flattenedVerify, importJWK } from 'jose';
 import { ProtocolError } from './errors';
+import { describeIssue } from './issues';
 import { type TrustAnchor, trustAnchorSchema } from './messages';
 
 /**
@@ -75,12 +76,12 @@ export interface TrustStoreOptions<K> {
  * ```
  */
 export function decodePublicKey(anchor: TrustAnchor): Uint8Array {
-  const parsed = trustAnchorSchema.safeParse(anchor);
+  const parsed = trustAnchorSchema.safeParse(anchor, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ProtocolError(
       'invalid_key',
-      `trust anchor ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+      `trust anchor ${issue?.path.join('.') ?? ''}: ${issue === undefined ? 'invalid' : describeIssue(issue)}`,
       {
         rule: 'P-X6',
         path: issue?.path.join('.'),
