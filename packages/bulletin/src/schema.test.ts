@@ -109,6 +109,10 @@ describe('cross-field rules', () => {
     expect(problems(b)).toEqual(['$.contents: expected a Vietnamese ("vi") content, found only "jra"']);
     b.contents = [];
     expect(problems(b)).toEqual(['$.contents: expected at least one content']);
+    b.contents = [{ ...clone(examplePolicyNotice).contents[0]!, lang: 'VN' }];
+    expect(problems(b)).toEqual([
+      '$.contents: expected a Vietnamese ("vi") content, found only "vn" ("vn" is not a language tag for Vietnamese: use "vi")',
+    ]);
   });
 
   test('emergency bulletins need an end, a fitting category, no windows and a device channel', () => {

@@ -512,7 +512,9 @@ export const BulletinSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['contents'],
-        message: `expected a Vietnamese ("vi") content, found only ${[...langs.keys()].map((l) => `"${l}"`).join(', ')}`,
+        message:
+          `expected a Vietnamese ("vi") content, found only ${[...langs.keys()].map((l) => `"${l}"`).join(', ')}` +
+          (langs.has('vn') ? ' ("vn" is not a language tag for Vietnamese: use "vi")' : ''),
       });
     }
     if (b.priority === 'emergency') {
