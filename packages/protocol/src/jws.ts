@@ -243,6 +243,19 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// A source system signs with a handful of keys, so the same few headers come back on every
+// command; remembering their parsed form skips a decode. Bounded, since headers come from outside.
+const headerCache = new Map<string, Record<string, unknown>>();
+
+function decodeHeader(head: string, decode?: (segment: string) => Uint8Array): unknown {
+  const header = decodeJson(head, decode);
+  if (isObject(header)) {
+    if (headerCache.size >= 16) headerCache.clear();
+    headerCache.set(head, header);
+  }
+  return header;
+}
+
 interface Opened {
   ok: true;
   kid: string;
@@ -295,7 +308,7 @@ async function open<K>(input: string | Uint8Array, trust: TrustStore<K>): Promis
       readRef(),
     );
   }
-  const header = decodeJson(head, trust.backend.decode);
+  const header = headerCache.get(head) ?? decodeHeader(head, trust.backend.decode);
   if (!isObject(header)) {
     return failure(
       'invalid_message',
