@@ -85,3 +85,30 @@ describe('nguon bulletin validate', () => {
     ]);
   });
 });
+
+describe('nguon bulletin media', () => {
+  test('prints a media reference with the sha256 and size of the file', async () => {
+    const cwd = dirWith({ 'abc.mp3': 'abc' });
+    const result = await run(
+      ['bulletin', 'media', 'abc.mp3', '--url', 'https://media.example.vn/abc.mp3'],
+      cwd,
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      url: 'https://media.example.vn/abc.mp3',
+      mime: 'audio/mpeg',
+      sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+      size: 3,
+    });
+  });
+
+  test('an unknown extension asks for --mime; a missing file is reported', async () => {
+    const cwd = dirWith({ 'clip.xyz': 'x' });
+    const unknown = await run(['bulletin', 'media', 'clip.xyz'], cwd);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('clip.xyz: unknown extension ".xyz"; give --mime (e.g. audio/mpeg)\n');
+    const missing = await run(['bulletin', 'media', 'nope.mp3'], cwd);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('nope.mp3: cannot read the file (ENOENT)\n');
+  });
+});

@@ -1,5 +1,6 @@
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { loadUnits } from '@nguon/areas';
 import {
   type Bulletin,
@@ -7,6 +8,7 @@ import {
   type BulletinIssue,
   type ParseBulletinOptions,
   parseBulletinJson,
+  sha256Media,
 } from '@nguon/bulletin';
 import type { Command } from 'commander';
 import { CliExit, type CliIo } from '../io';
@@ -46,6 +48,22 @@ function problemLine(file: string, problem: BulletinIssue): string {
     : `${file}: ${problem.at}: ${problem.message}`;
 }
 
+const MIME_BY_EXTENSION: Record<string, string> = {
+  '.mp3': 'audio/mpeg',
+  '.m4a': 'audio/mp4',
+  '.aac': 'audio/aac',
+  '.ogg': 'audio/ogg',
+  '.opus': 'audio/ogg',
+  '.wav': 'audio/wav',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+};
+
 function summary(b: Bulletin): string {
   const langs = b.contents.map((c) => c.lang).join(', ');
   return `bulletin ${b.id} v${b.version}: ${b.status}, ${b.priority}, ${b.category}, languages ${langs}, channels ${b.channels.join(', ')}`;
@@ -55,7 +73,9 @@ function summary(b: Bulletin): string {
  * Registers `nguon bulletin validate FILE…`: checks bulletin JSON files against the schema. Prints
  * `ok FILE: …` per valid file on stdout; for an invalid one prints every problem as
  * `FILE: $.json.path: message`, one per line, on stdout, and exits 1. `--json` prints one JSON report.
- * Unit codes are checked against `@nguon/areas` unless `--no-units` is given.
+ * Unit codes are checked against `@nguon/areas` unless `--no-units` is given. Also registers
+ * `nguon bulletin media FILE [--url URL]`, which prints a media reference with the file's sha256 and size
+ * (add `durationSec` yourself for audio and video).
  *
  * @example
  * ```sh
@@ -101,5 +121,29 @@ export function registerBulletinCommands(program: Command, io: CliIo): void {
         }
       }
       if (failed.length > 0) throw new CliExit(1);
+    });
+
+  bulletin
+    .command('media')
+    .description('print a media reference {url, mime, sha256, size} for a file, hashing it as it streams')
+    .argument('<file>', 'audio, image or video file')
+    .option('--url <url>', 'the URL the file will be served from')
+    .option('--mime <type>', 'MIME type (default: from the file extension)')
+    .action(async (file: string, options: { url?: string; mime?: string }) => {
+      const mime = options.mime ?? MIME_BY_EXTENSION[extname(file).toLowerCase()];
+      if (mime === undefined) {
+        io.stderr(`${file}: unknown extension "${extname(file)}"; give --mime (e.g. audio/mpeg)\n`);
+        throw new CliExit(1);
+      }
+      let digest: { sha256: string; size: number };
+      try {
+        digest = await sha256Media(createReadStream(resolve(io.cwd, file)));
+      } catch (error) {
+        const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+        io.stderr(`${file}: cannot read the file (${cause?.code ?? (error as Error).message})\n`);
+        throw new CliExit(1);
+      }
+      const ref = { ...(options.url ? { url: options.url } : {}), mime, ...digest };
+      io.stdout(`${JSON.stringify(ref, null, 2)}\n`);
     });
 }
