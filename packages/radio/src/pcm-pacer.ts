@@ -1,0 +1,76 @@
+import type { Readable } from 'node:stream';
+import { RadioError } from './errors';
+import { parseWav, type WavFormat, wavByteRate } from './wav';
+
+/**
+ * Consumes a decoder's PCM output at the rate a sound card would (the pipe's back-pressure holds the
+ * decoder to real time), so a headless device or a test without a sound card still plays for the
+ * real duration. Resolves with the bytes of audio consumed once the stream ended and the last byte
+ * fell due; rejects with `invalid_wav` when a WAV stream's header is unreadable.
+ */
+export function paceStream(
+  stream: Readable,
+  format: 'wav' | Pick<WavFormat, 'sampleRate' | 'channels' | 'bitsPerSample'>,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let byteRate = format === 'wav' ? 0 : wavByteRate(format);
+    let header: Buffer | undefined = format === 'wav' ? Buffer.alloc(0) : undefined;
+    let audioBytes = 0;
+    let startedAt = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let done = false;
+    const dueIn = () => (startedAt === 0 ? 0 : startedAt + (audioBytes / byteRate) * 1000 - Date.now());
+    const consume = (bytes: number) => {
+      if (bytes === 0) return;
+      if (startedAt === 0) startedAt = Date.now();
+      audioBytes += bytes;
+      const wait = dueIn();
+      if (wait > 40 && !done) {
+        stream.pause();
+        timer = setTimeout(() => {
+          timer = undefined;
+          stream.resume();
+        }, wait - 20);
+      }
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (header === undefined) return consume(chunk.length);
+      const head = Buffer.concat([header, chunk]);
+      header = head;
+      try {
+        const parsed = parseWav(head);
+        byteRate = wavByteRate(parsed);
+        const rest = head.length - parsed.dataOffset;
+        header = undefined;
+        consume(rest);
+      } catch (error) {
+        // A header split over chunks is incomplete, not wrong: wait for more unless it is long enough.
+        if (head.length > 65_536 || !RadioError.isInstance(error) || isWrongMagic(head)) {
+          done = true;
+          stream.destroy();
+          reject(error);
+        }
+      }
+    });
+    stream.on('end', () => {
+      done = true;
+      if (timer !== undefined) clearTimeout(timer);
+      setTimeout(() => resolve(audioBytes), Math.max(0, dueIn()));
+    });
+    stream.on('close', () => {
+      if (!done) {
+        done = true;
+        if (timer !== undefined) clearTimeout(timer);
+        resolve(audioBytes);
+      }
+    });
+    stream.on('error', () => undefined);
+  });
+}
+
+function isWrongMagic(header: Buffer): boolean {
+  return (
+    (header.length >= 4 && header.toString('latin1', 0, 4) !== 'RIFF') ||
+    (header.length >= 12 && header.toString('latin1', 8, 12) !== 'WAVE')
+  );
+}
