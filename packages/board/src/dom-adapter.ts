@@ -219,13 +219,6 @@ export class DomBoardAdapter implements BoardDisplay {
       return result;
     } finally {
       signal.removeEventListener('abort', onAbort);
-      if (this.#active === own) {
-        this.#active = undefined;
-        this.#stopMedia();
-        this.#showIdle();
-      }
-      const url = this.#doc.defaultView?.URL;
-      for (const objectUrl of objectUrls) url?.revokeObjectURL(objectUrl);
       if (result.outcome === 'completed' && !item.emergency && (item.title || item.text)) {
         this.playlist.upsert({
           bulletinId: item.bulletinId,
@@ -236,6 +229,13 @@ export class DomBoardAdapter implements BoardDisplay {
           shownAt: this.#clock.now(),
         });
       }
+      if (this.#active === own) {
+        this.#active = undefined;
+        this.#stopMedia();
+        this.#showIdle();
+      }
+      const url = this.#doc.defaultView?.URL;
+      for (const objectUrl of objectUrls) url?.revokeObjectURL(objectUrl);
     }
   }
 

@@ -1,0 +1,326 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PlayoutItem, PlayResult } from '@nguon/device';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type * as Board from './index';
+import {
+  type Asset,
+  bundle,
+  kioskPage,
+  launchChromium,
+  serve,
+  svgPicture,
+  type TestSite,
+} from './test-browser';
+
+// The adapter runs in real headless Chromium; `window.board` is a DomBoardAdapter on #board.
+type PageWindow = Window & {
+  nguon: typeof Board;
+  board: Board.DomBoardAdapter;
+  item: (over: Partial<PlayoutItem>) => PlayoutItem;
+  emergency: { controller: AbortController; shown: Promise<PlayResult> };
+};
+let browser: Browser;
+let site: TestSite;
+let page: Page;
+
+const TITLE_DECOMPOSED = 'Tho\u0302ng ba\u0301o li\u0323ch tie\u0302m chu\u0309ng'; // typed with combining marks
+const TITLE = 'Thông báo lịch tiêm chủng';
+const EMERGENCY_TITLE = 'Bão số 9 đổ bộ: sơ tán khẩn cấp khu vực ven sông Ba';
+export const screenshotDir = join(tmpdir(), 'nguon-board-screens');
+
+beforeAll(async () => {
+  const assets = new Map<string, Asset>([
+    ['/board.js', { type: 'text/javascript', body: await bundle('./index.ts') }],
+    ['/media/field.svg', { type: 'image/svg+xml', body: svgPicture('Cánh đồng Ia Grai') }],
+    ['/media/broken.png', { type: 'image/png', body: 'not a picture' }],
+    [
+      '/',
+      {
+        type: 'text/html; charset=utf-8',
+        body: kioskPage(`import * as nguon from '/board.js'; window.nguon = nguon;`),
+      },
+    ],
+  ]);
+  site = await serve(assets);
+  browser = await launchChromium();
+  mkdirSync(screenshotDir, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+beforeEach(async () => {
+  await page?.close();
+  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(site.url);
+  await page.waitForFunction(() => 'nguon' in window);
+  await page.evaluate(() => {
+    const w = window as unknown as PageWindow;
+    w.board = new w.nguon.DomBoardAdapter({
+      element: document.getElementById('board')!,
+      slideSec: 0.4,
+      emergencySec: 30,
+      testPatternSec: 0.1,
+    });
+    w.item = (over) => ({
+      bulletinId: 'b-1',
+      version: 1,
+      priority: 'normal',
+      category: 'health',
+      lang: 'vi',
+      emergency: false,
+      volume: 60,
+      ...over,
+    });
+  });
+});
+
+describe('DomBoardAdapter in Chromium', () => {
+  it('shows a slide with the Vietnamese title in NFC, its lang and a Vietnamese-complete font, then completes', async () => {
+    const result = await page.evaluate(async (title) => {
+      const w = window as unknown as PageWindow;
+      const shown = w.board.play(
+        w.item({ title, text: 'Ngày 28/11 tại trạm y tế xã.\n\nMang theo sổ tiêm.' }),
+        new AbortController().signal,
+      );
+      const h1 = document.querySelector('.nb-slide h1') as HTMLElement;
+      const seen = {
+        title: h1.textContent,
+        lang: (h1.closest('article') as HTMLElement).lang,
+        font: getComputedStyle(h1).fontFamily,
+        paragraphs: document.querySelectorAll('.nb-slide .nb-text p').length,
+        layout: w.board.showing().layout,
+      };
+      return {
+        seen,
+        result: await shown,
+        after: w.board.showing().layout,
+        recent: document.querySelector('.nb-recent h2')?.textContent,
+      };
+    }, TITLE_DECOMPOSED);
+    expect(result.seen.title).toBe(TITLE);
+    expect(result.seen.title).not.toBe(TITLE_DECOMPOSED);
+    expect(result.seen.lang).toBe('vi');
+    expect(result.seen.font).toContain('DejaVu Sans');
+    expect(result.seen.paragraphs).toBe(2);
+    expect(result.seen.layout).toBe('slide');
+    expect(result.result).toEqual({ outcome: 'completed' });
+    expect(result.after).toBe('idle');
+    expect(result.recent).toBe(TITLE);
+  });
+
+  it('sets lang and the script font for minority-language content', async () => {
+    const seen = await page.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      const shown = w.board.play(w.item({ lang: 'km', title: 'សេចក្តីជូនដំណឹង' }), new AbortController().signal);
+      const article = document.querySelector('.nb-slide') as HTMLElement;
+      const out = { lang: article.lang, font: article.style.fontFamily };
+      await shown;
+      return out;
+    });
+    expect(seen.lang).toBe('km');
+    expect(seen.font.startsWith('"Noto Sans Khmer"')).toBe(true);
+  });
+
+  it('lets an emergency take over the whole viewport with a red banner, preempting a slide at once', async () => {
+    const seen = await page.evaluate(async (title) => {
+      const w = window as unknown as PageWindow;
+      const normal = new AbortController();
+      const first = w.board.play(
+        w.item({ title: 'Lịch họp tổ dân phố', text: 'Tối thứ Sáu.' }),
+        normal.signal,
+      );
+      const started = performance.now();
+      normal.abort(); // the scheduler aborts the lower level first (P-Q1)
+      const normalResult = await first;
+      const abortMs = performance.now() - started;
+      const emergency = new AbortController();
+      const second = w.board.play(
+        w.item({
+          bulletinId: 'e-1',
+          priority: 'emergency',
+          emergency: true,
+          title,
+          text: 'Di chuyển ngay đến nơi an toàn.',
+        }),
+        emergency.signal,
+      );
+      const layer = document.querySelector('.nb-emergency') as HTMLElement;
+      const banner = layer.querySelector('.nb-banner') as HTMLElement;
+      const rect = layer.getBoundingClientRect();
+      const top =
+        document.elementFromPoint(innerWidth / 2, innerHeight / 2)?.closest('.nb-emergency') === layer;
+      w.emergency = { controller: emergency, shown: second };
+      return {
+        normalResult,
+        abortMs,
+        slideGone: document.querySelector('.nb-slide') === null,
+        rect: { w: rect.width, h: rect.height, x: rect.x, y: rect.y },
+        viewport: { w: innerWidth, h: innerHeight },
+        top,
+        banner: banner.textContent,
+        bannerColour: getComputedStyle(banner).backgroundColor,
+        title: layer.querySelector('h1')?.textContent,
+        role: layer.getAttribute('role'),
+        layout: w.board.showing().layout,
+      };
+    }, EMERGENCY_TITLE);
+    expect(seen.normalResult.outcome).toBe('interrupted');
+    expect(seen.abortMs).toBeLessThan(100);
+    expect(seen.slideGone).toBe(true);
+    expect(seen.rect).toEqual({ w: seen.viewport.w, h: seen.viewport.h, x: 0, y: 0 });
+    expect(seen.top).toBe(true);
+    expect(seen.banner).toContain('Thông báo khẩn cấp');
+    expect(seen.bannerColour).toBe('rgb(200, 16, 46)');
+    expect(seen.title).toBe(EMERGENCY_TITLE);
+    expect(seen.role).toBe('alert');
+    expect(seen.layout).toBe('emergency');
+    await page.screenshot({ path: join(screenshotDir, 'emergency.png') });
+
+    // still on screen well after a slide would have ended: it stays until it ends or is revoked
+    await page.waitForTimeout(600);
+    expect(await page.evaluate(() => (window as unknown as PageWindow).board.showing().layout)).toBe(
+      'emergency',
+    );
+    const revoked = await page.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      w.emergency.controller.abort(); // bulletin.revoke
+      return {
+        result: await w.emergency.shown,
+        layout: w.board.showing().layout,
+        left: document.querySelector('.nb-emergency'),
+      };
+    });
+    expect(revoked).toEqual({
+      result: { outcome: 'interrupted', reason: 'aborted' },
+      layout: 'idle',
+      left: null,
+    });
+  });
+
+  it('shows images from media URLs and from verified bytes, and fails a picture that does not decode', async () => {
+    const results = await page.evaluate(async (base) => {
+      const w = window as unknown as PageWindow;
+      const svg = await (await fetch(`${base}/media/field.svg`)).arrayBuffer();
+      const byUrl = w.board.play(
+        w.item({
+          title: 'Mùa vụ mới',
+          images: [
+            { sha256: 'a'.repeat(64), mime: 'image/svg+xml', size: 1, url: `${base}/media/field.svg` },
+          ],
+        }),
+        new AbortController().signal,
+      );
+      const img = document.querySelector('.nb-media img') as HTMLImageElement;
+      const first = await byUrl;
+      const fromBytes = w.board.play(
+        w.item({
+          title: 'Mùa vụ mới',
+          media: {
+            sha256: 'b'.repeat(64),
+            mime: 'image/svg+xml',
+            size: svg.byteLength,
+            url: `${base}/nowhere.svg`,
+            bytes: new Uint8Array(svg),
+          },
+        }),
+        new AbortController().signal,
+      );
+      const blobSrc = (document.querySelector('.nb-media img') as HTMLImageElement).src;
+      const second = await fromBytes;
+      const broken = await w.board.play(
+        w.item({
+          title: 'Ảnh hỏng',
+          images: [{ sha256: 'c'.repeat(64), mime: 'image/png', size: 1, url: `${base}/media/broken.png` }],
+        }),
+        new AbortController().signal,
+      );
+      return { first, width: img.naturalWidth, second, blobSrc, broken };
+    }, site.url);
+    expect(results.first).toEqual({ outcome: 'completed' });
+    expect(results.width).toBe(640);
+    expect(results.second).toEqual({ outcome: 'completed' });
+    expect(results.blobSrc.startsWith('blob:')).toBe(true);
+    expect(results.broken.outcome).toBe('failed');
+    expect(results.broken.reason).toContain('c'.repeat(64));
+  });
+
+  it('does not claim a display on an element without size', async () => {
+    const result = await page.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      const box = document.createElement('div');
+      document.body.append(box);
+      box.style.height = '0';
+      const hidden = new w.nguon.DomBoardAdapter({ element: box, slideSec: 0.1 });
+      return hidden.play(w.item({ title: 'Không ai thấy' }), new AbortController().signal);
+    });
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toContain('no size');
+  });
+
+  it('measures the screen in its self-test and reports its size and media in capabilities', async () => {
+    const { test, caps, layoutDuring } = await page.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      const running = w.board.selfTest();
+      const layoutDuring = w.board.showing().layout;
+      return { test: await running, caps: w.board.capabilities(), layoutDuring };
+    });
+    expect(layoutDuring).toBe('test');
+    expect(test.ok).toBe(true);
+    expect(test.checks.map((c: { name: string }) => c.name)).toEqual([
+      'screen.size',
+      'screen.colour',
+      'text.diacritics',
+      'text.layout',
+      'media.playable',
+    ]);
+    expect(test.checks[0]?.message).toBe('1280×720');
+    expect(caps.display).toMatchObject({ width: 1280, height: 720, color: true });
+    expect(caps.display?.mime).toContain('image/png');
+    expect(caps.display?.mime.some((m: string) => m.startsWith('video/'))).toBe(true);
+  });
+
+  it('dims for night but shows emergencies at full brightness', async () => {
+    const seen = await page.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      const levels: number[] = [];
+      const board = new w.nguon.DomBoardAdapter({
+        element: document.getElementById('board')!,
+        onBrightness: (l: number) => {
+          levels.push(l);
+        },
+      });
+      await board.setBrightness(30);
+      const dim = document.querySelectorAll('.nb-dim')[1] as HTMLElement;
+      const night = getComputedStyle(dim).opacity;
+      const controller = new AbortController();
+      const shown = board.play(
+        w.item({ priority: 'emergency', emergency: true, title: 'Lũ quét' }),
+        controller.signal,
+      );
+      const during = dim.hidden;
+      controller.abort();
+      await shown;
+      return {
+        night,
+        during,
+        after: dim.hidden,
+        levels,
+        bad: await board.setBrightness(140).then(
+          () => 'accepted',
+          (e: Error) => e.message,
+        ),
+      };
+    });
+    expect(Number(seen.night)).toBeCloseTo(0.7, 5);
+    expect(seen.during).toBe(true);
+    expect(seen.after).toBe(false);
+    expect(seen.levels).toEqual([30]);
+    expect(seen.bad).toBe('brightness: expected a number from 0 to 100, found 140');
+  });
+});
