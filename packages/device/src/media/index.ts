@@ -1,1 +1,2 @@
-export {};
+export { assertSha256, type BlobStore, MemoryBlobStore, type StoredBlob } from './blob-store';
+export { MediaCache, type MediaCacheOptions, type MediaRef } from './media-cache';
