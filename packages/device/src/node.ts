@@ -1,1 +1,2 @@
 export { FileStore } from './file-store';
+export * from './media/node';
