@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { errorCodeSchema } from './codes';
+import { object } from './object';
 import { DEVICE_ID_PATTERN, UNIT_CODE_PATTERN } from './topics';
 
 /**
@@ -147,7 +148,7 @@ export const prioritySchema = z.enum(['normal', 'priority', 'emergency']);
  * windowSchema.parse({ days: [1, 2, 3, 4, 5], from: '06:00', to: '07:00' });
  * ```
  */
-export const windowSchema = z.object({
+export const windowSchema = object({
   days: z.array(z.int().check(z.minimum(1), z.maximum(7))).check(z.minLength(1), z.maxLength(7)),
   from: clockTimeSchema,
   to: z.string().check(z.regex(/^(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, 'expected HH:MM or 24:00')),
@@ -161,7 +162,7 @@ export const windowSchema = z.object({
  * mediaSchema.parse({ url: 'https://media.example.vn/a.mp3', sha256: 'e3b0…', size: 48213, mime: 'audio/mpeg' });
  * ```
  */
-export const mediaSchema = z.object({
+export const mediaSchema = object({
   url: httpUrlSchema,
   sha256: sha256Schema,
   size: z.int().check(z.minimum(0)),
@@ -178,7 +179,7 @@ export const mediaSchema = z.object({
  * trustAnchorSchema.parse({ kid: 'gl-2026-1', publicKey: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' });
  * ```
  */
-export const trustAnchorSchema = z.object({
+export const trustAnchorSchema = object({
   kid: z
     .string()
     .check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'expected a kid of 1–128 characters [A-Za-z0-9._:-]')),
@@ -198,7 +199,7 @@ export const trustAnchorSchema = z.object({
  * deviceConfigSchema.parse({ configVersion: 7, volume: 60, languages: ['jra', 'vi'] });
  * ```
  */
-export const deviceConfigSchema = z.object({
+export const deviceConfigSchema = object({
   configVersion: withMeta(z.int().check(z.minimum(0)), { description: 'Set by the system; only grows' }),
   volume: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
   emergencyVolume: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
@@ -207,7 +208,7 @@ export const deviceConfigSchema = z.object({
   timeZone: withMeta(z.optional(z.string().check(z.minLength(1))), {
     description: 'IANA time zone, default Asia/Ho_Chi_Minh',
   }),
-  quietHours: z.optional(z.object({ from: clockTimeSchema, to: clockTimeSchema })),
+  quietHours: z.optional(object({ from: clockTimeSchema, to: clockTimeSchema })),
   windows: z.optional(z.array(windowSchema)),
   attentionSignal: withMeta(z.optional(z.union([mediaSchema, z.literal(false)])), {
     description: 'P-Q4: media opening an emergency on a radio; false turns it off; absent = built-in tone',
@@ -251,7 +252,7 @@ function command<T extends string, B extends z.ZodMiniType>(type: T, body: B, de
 
 function event<T extends string, B extends z.ZodMiniType>(type: T, body: B, description: string) {
   return withMeta(
-    z.object({
+    object({
       ...envelopeFields,
       type: z.literal(type),
       seq: withMeta(z.int().check(z.minimum(1)), {
@@ -300,7 +301,7 @@ export const envelopeSchema = withMeta(
  *   title: 'Bão số 9', contents: [{ lang: 'vi', text: 'Bão số 9 đổ bộ…' }] });
  * ```
  */
-export const playoutBulletinSchema = z.object({
+export const playoutBulletinSchema = object({
   id: z.string().check(z.minLength(1), z.maxLength(128)),
   version: z.int().check(z.minimum(1)),
   category: z.string().check(z.minLength(1)),
@@ -308,7 +309,7 @@ export const playoutBulletinSchema = z.object({
   title: z.string().check(z.minLength(1)),
   contents: z
     .array(
-      z.object({
+      object({
         lang: languageTagSchema,
         title: z.optional(z.string()),
         text: z.optional(z.string()),
@@ -332,7 +333,7 @@ export const playoutSchema = z
     startAt: timeSchema,
     endAt: z.optional(timeSchema),
     repeat: z.optional(
-      z.object({
+      object({
         count: withMeta(z._default(z.int().check(z.minimum(1)), 1), { description: 'Total number of plays' }),
         intervalSec: withMeta(z._default(z.int().check(z.minimum(0)), 0), {
           description: 'Gap between the starts of two plays',
@@ -353,10 +354,10 @@ export const playoutSchema = z
     }),
   );
 
-const empty = z.object({});
+const empty = object({});
 
 /** Body of `welcome` (P-H3, P-H5). @example `welcomeBodySchema.shape.helloId` */
-export const welcomeBodySchema = z.object({
+export const welcomeBodySchema = object({
   helloId: withMeta(ulidSchema, { description: 'id of the hello this welcome answers (P-H5)' }),
   serverTime: timeSchema,
   heartbeatSec: z.int().check(z.minimum(5), z.maximum(86_400)),
@@ -366,17 +367,17 @@ export const welcomeBodySchema = z.object({
   receiptsCommittedUpTo: z.int().check(z.minimum(0)),
 });
 /** Body of `bulletin.deliver`. @example `bulletinDeliverBodySchema.shape.playout` */
-export const bulletinDeliverBodySchema = z.object({
+export const bulletinDeliverBodySchema = object({
   bulletin: playoutBulletinSchema,
   playout: playoutSchema,
   media: z.array(mediaSchema),
 });
 /** Body of `bulletin.revoke`. @example `bulletinRevokeBodySchema.parse({ bulletinId: 'b-1' })` */
-export const bulletinRevokeBodySchema = z.object({
+export const bulletinRevokeBodySchema = object({
   bulletinId: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 /** Body of `live.start`. @example `liveStartBodySchema.shape.format` */
-export const liveStartBodySchema = z.object({
+export const liveStartBodySchema = object({
   url: httpUrlSchema,
   format: z.enum(['hls', 'icecast']),
   priority: prioritySchema,
@@ -385,12 +386,12 @@ export const liveStartBodySchema = z.object({
 /** Body of `config.set`. @example `configSetBodySchema.parse({ configVersion: 8, volume: 70 })` */
 export const configSetBodySchema = deviceConfigSchema;
 /** Body of `keys.update` (P-S3). @example `keysUpdateBodySchema.shape.trustVersion` */
-export const keysUpdateBodySchema = z.object({
+export const keysUpdateBodySchema = object({
   trust: z.array(trustAnchorSchema).check(z.minLength(1)),
   trustVersion: z.int().check(z.minimum(1)),
 });
 /** Body of `receipts.commit` (P-R2). @example `receiptsCommitBodySchema.parse({ upTo: 41 })` */
-export const receiptsCommitBodySchema = z.object({ upTo: z.int().check(z.minimum(0)) });
+export const receiptsCommitBodySchema = object({ upTo: z.int().check(z.minimum(0)) });
 
 /**
  * Every command of §6, by type: the full envelope schema of each.
@@ -450,7 +451,7 @@ export const COMMAND_TYPES = Object.keys(COMMAND_SCHEMAS) as CommandType[];
 // ── Event bodies (device → system, §5, §6, §8, §9) ─────────────────────────────────────────────
 
 /** Body of `hello` (P-H2). @example `helloBodySchema.shape.capabilities` */
-export const helloBodySchema = z.object({
+export const helloBodySchema = object({
   kind: z.enum(['radio', 'board']),
   vendor: z.string().check(z.minLength(1)),
   model: z.string().check(z.minLength(1)),
@@ -460,10 +461,10 @@ export const helloBodySchema = z.object({
     z.refine((list) => list.includes(1), 'expected protocols to include 1'),
   ),
   units: z.array(unitCodeSchema).check(z.minLength(1)),
-  capabilities: z.object({
-    audio: z.optional(z.object({ codecs: z.array(z.string()), tts: z.array(languageTagSchema) })),
+  capabilities: object({
+    audio: z.optional(object({ codecs: z.array(z.string()), tts: z.array(languageTagSchema) })),
     display: z.optional(
-      z.object({
+      object({
         width: z.int().check(z.minimum(1)),
         height: z.int().check(z.minimum(1)),
         color: z.boolean(),
@@ -477,9 +478,9 @@ export const helloBodySchema = z.object({
   }),
 });
 /** Body of `status` (P-H4). @example `statusBodySchema.shape.state` */
-export const statusBodySchema = z.object({
+export const statusBodySchema = object({
   state: z.enum(['idle', 'playing', 'live', 'error']),
-  playing: z.optional(z.object({ bulletinId: z.string().check(z.minLength(1)), since: timeSchema })),
+  playing: z.optional(object({ bulletinId: z.string().check(z.minLength(1)), since: timeSchema })),
   volume: z.int().check(z.minimum(0), z.maximum(100)),
   configVersion: z.int().check(z.minimum(0)),
   storageFreeBytes: z.optional(z.int().check(z.minimum(0))),
@@ -510,7 +511,7 @@ export const ackBodySchema = z
     }),
   );
 /** Body of `receipt` (P-R1). @example `receiptBodySchema.shape.outcome` */
-export const receiptBodySchema = z.object({
+export const receiptBodySchema = object({
   seq: withMeta(z.int().check(z.minimum(1)), { description: 'Receipt number: 1, 2, 3… per device, no gap' }),
   bulletinId: z.string().check(z.minLength(1), z.maxLength(128)),
   mediaSha256: z.optional(sha256Schema),
@@ -522,7 +523,7 @@ export const receiptBodySchema = z.object({
   offline: z.boolean(),
 });
 /** Body of `alarm` (§9). @example `alarmBodySchema.parse({ code: 'media_integrity', bulletinId: 'b-1' })` */
-export const alarmBodySchema = z.object({
+export const alarmBodySchema = object({
   code: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'expected a snake_case code')),
   message: z.optional(z.string()),
   ref: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
@@ -558,7 +559,7 @@ export const EVENT_SCHEMAS = {
  * ```
  */
 export const presenceSchema = withMeta(
-  z.object({ online: z.boolean(), session: z.int().check(z.minimum(0)), ts: timeSchema }),
+  object({ online: z.boolean(), session: z.int().check(z.minimum(0)), ts: timeSchema }),
   {
     title: 'presence',
     description: 'Retained presence; the MQTT will carries online:false and the same session (P-H1)',
