@@ -444,5 +444,19 @@ describe('PlayoutScheduler', () => {
     t.scheduler.add(entry('r', 'normal', { repeat: { count: 3, intervalSec: 60 }, playsDone: 2 }));
     await t.clock.runAll();
     expect(t.ended.map((e) => e.play)).toEqual([3]);
+
+    const resumed = setup();
+    resumed.scheduler.add(
+      entry('r', 'normal', {
+        repeat: { count: 3, intervalSec: 600 },
+        playsDone: 1,
+        lastStartedAt: T0 - 2 * MIN,
+      }),
+    );
+    await resumed.clock.runAll();
+    expect(resumed.ended.map((e) => [e.play, (e.startedAt - T0) / MIN])).toEqual([
+      [2, 8],
+      [3, 18],
+    ]);
   });
 });

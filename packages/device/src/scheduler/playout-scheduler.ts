@@ -68,6 +68,11 @@ export interface PlayoutEntry extends Omit<PlayoutItem, 'emergency' | 'volume' |
   durationSec?: number | undefined;
   /** Plays already done (to restore a schedule after a restart); default 0. */
   playsDone?: number | undefined;
+  /**
+   * When the last of `playsDone` started (ms or RFC 3339), to restore a schedule after a restart:
+   * the next play then waits `repeat.intervalSec` from it instead of starting at once.
+   */
+  lastStartedAt?: number | string | Date | undefined;
 }
 
 /**
@@ -261,6 +266,11 @@ export class PlayoutScheduler {
       playing.drop = true;
       if (!playing.stop) this.#stop(playing, 'interrupted', `replaced by version ${input.version}`);
     }
+    const done = Math.max(0, Math.floor(input.playsDone ?? 0));
+    const lastStartedAt =
+      done > 0 && input.lastStartedAt !== undefined
+        ? toTime(input.lastStartedAt, 'lastStartedAt')
+        : undefined;
     const entry: Entry = {
       input,
       level,
@@ -270,8 +280,8 @@ export class PlayoutScheduler {
       intervalMs: intervalSec * 1000,
       durationMs: Number.isFinite(durationSec) ? durationSec * 1000 : 0,
       arrival: ++this.#arrivals,
-      done: Math.max(0, Math.floor(input.playsDone ?? 0)),
-      dueAt: startAt,
+      done,
+      dueAt: lastStartedAt === undefined ? startAt : Math.max(startAt, lastStartedAt + intervalSec * 1000),
     };
     if (entry.done >= entry.count) return false;
     this.#entries.set(input.bulletinId, entry);
