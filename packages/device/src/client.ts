@@ -635,7 +635,7 @@ export class DeviceClient {
     }
   }
 
-  async #applyConfig(next: DeviceConfig | undefined): Promise<void> {
+  async #applyConfig(next: DeviceConfig | undefined, announce = true): Promise<void> {
     if (next === undefined) return;
     const before = this.#config;
     this.#config = next;
@@ -646,7 +646,7 @@ export class DeviceClient {
     if (JSON.stringify(next.attentionSignal) !== JSON.stringify(before.attentionSignal))
       this.#resolveAttention();
     this.#scheduler.configChanged();
-    if (this.#online) {
+    if (announce && this.#online) {
       this.#startHeartbeat();
       await this.#publishStatus();
     }
