@@ -1,5 +1,6 @@
 export { ERROR_CODES, type ErrorCode, errorCodeSchema } from './codes';
 export { ProtocolError, type ProtocolErrorCode, type ProtocolErrorOptions } from './errors';
+export { type ParseEventResult, type ParsePresenceResult, parseEvent, parsePresence } from './events';
 export { newMessageId } from './ids';
 export { describeIssue } from './issues';
 export {

@@ -258,6 +258,11 @@ export const RULES = {
     'A protocol topic is exactly one of the four forms of §2 under nguon/v1/; a topic of another version, another form, or with an invalid level is not a protocol topic (invalid_topic).',
     'protocol',
   ),
+  'P-X13': rule(
+    'X',
+    'A device event is read from its topic: the topic names the device (the broker ACL guarantees the sender, P-TP2) and the event type, which must equal the envelope type; otherwise invalid_message.',
+    'protocol',
+  ),
   'P-X11': rule(
     'X',
     'Receipts are verified with the device’s registered key only: signature, schema and that the envelope type is receipt; no time checks (receipts may be re-sent days later).',
