@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlayoutItem, PlayResult } from '@nguon/device';
 import type { Browser, Page } from 'playwright-core';
@@ -10,6 +9,7 @@ import {
   bundle,
   kioskPage,
   launchChromium,
+  screenshotDir,
   serve,
   svgPicture,
   type TestSite,
@@ -29,7 +29,6 @@ let page: Page;
 const TITLE_DECOMPOSED = 'Tho\u0302ng ba\u0301o li\u0323ch tie\u0302m chu\u0309ng'; // typed with combining marks
 const TITLE = 'Thông báo lịch tiêm chủng';
 const EMERGENCY_TITLE = 'Bão số 9 đổ bộ: sơ tán khẩn cấp khu vực ven sông Ba';
-export const screenshotDir = join(tmpdir(), 'nguon-board-screens');
 
 beforeAll(async () => {
   const assets = new Map<string, Asset>([

@@ -16,7 +16,7 @@ export const BOARD_CSS = `
 .nb-body{flex:1;min-height:0;display:flex;gap:3cqmin}
 .nb-text{flex:1;min-width:0;overflow:hidden;font-size:calc(4.4cqmin*var(--nb-scale,1));line-height:1.45}
 .nb-text p{margin:0 0 .8em}
-.nb-media{flex:1;min-width:0;display:flex;align-items:center;justify-content:center}
+.nb-media{flex:1;min-width:0;display:flex;align-items:flex-start;justify-content:center}
 .nb-media img,.nb-media video{max-width:100%;max-height:100%;object-fit:contain}
 .nb-emergency{position:fixed;inset:0;z-index:2147483646;background:#fff;color:#111;border:1.2vmin solid #c8102e;padding:0;gap:0}
 .nb-banner{background:#c8102e;color:#fff;font-weight:800;font-size:6vmin;letter-spacing:.06em;padding:2vmin 4vmin;text-transform:uppercase}

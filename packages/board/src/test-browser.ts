@@ -2,24 +2,27 @@
 // from a local HTTP server on port 0, and drive Debian's Chromium with playwright-core.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
+import { browserBundleOptions } from '../scripts/bundle-config';
+
+/** Where tests leave screenshots to look at. */
+export const screenshotDir = join(tmpdir(), 'nguon-board-screens');
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Bundles `entry` (relative to this folder) as one ESM file for Chromium, from workspace sources. */
 export async function bundle(entry: string): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    conditions: ['@nguon/source'],
-    define: { __NGUON_VERSION__: '"0.0.0-test"' },
+    ...browserBundleOptions(fileURLToPath(new URL(entry, import.meta.url)), {
+      fromSource: true,
+      version: '0.0.0-test',
+    }),
+    minify: false,
     write: false,
-    logLevel: 'silent',
   });
   return result.outputFiles[0]!.text;
 }
