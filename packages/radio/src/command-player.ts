@@ -44,6 +44,7 @@ export interface CommandPlayerOptions {
 interface Running {
   child: ChildProcess;
   stop: () => void;
+  done: Promise<void>;
 }
 
 const defaultOrder: PlayerProgram[] = ['mpg123', 'ffplay', 'ffmpeg', 'aplay'];
@@ -160,6 +161,15 @@ export class CommandPlayer implements AudioPlayer {
     return formats;
   }
 
+  /**
+   * Process ids (= process group ids) of the plays running now, for status pages and watchdogs.
+   *
+   * @example `console.log(player.pids) // [4312]`
+   */
+  get pids(): number[] {
+    return [...this.#running].flatMap((r) => (r.child.pid === undefined ? [] : [r.child.pid]));
+  }
+
   /** The volume of plays that give none. @example `player.volume // 100` */
   get volume(): number {
     return this.#volume;
@@ -231,24 +241,32 @@ export class CommandPlayer implements AudioPlayer {
     return new Promise<PlayResult>((resolve) => {
       let stderr = '';
       let stoppedBy: 'abort' | undefined;
+      let cancelPacing: () => void = () => undefined;
       let spawnError: Error | undefined;
       const child = spawn(path, args, {
         detached: true,
         env,
         stdio: ['ignore', isNull && pcm !== undefined ? 'pipe' : 'ignore', 'pipe'],
       });
+      // Kill the whole group even when the leader has exited: in the null output the decoder may be
+      // done while its audio still waits in the pipe (and aplay's helper `cat` may still run).
       const kill = () => {
-        if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+        if (child.pid !== undefined) {
           try {
             process.kill(-child.pid, 'SIGKILL');
           } catch {
-            child.kill('SIGKILL');
+            // The group is already gone.
           }
         }
+        cancelPacing();
         child.stdout?.destroy();
       };
+      let finished: () => void = () => undefined;
       const running: Running = {
         child,
+        done: new Promise<void>((r) => {
+          finished = r;
+        }),
         stop: () => {
           stoppedBy = 'abort';
           kill();
@@ -263,12 +281,12 @@ export class CommandPlayer implements AudioPlayer {
       });
       let paced: Promise<number | Error> = Promise.resolve(-1);
       if (child.stdout && pcm !== undefined) {
-        paced = paceStream(child.stdout, pcm === 'wav' ? 'wav' : (rawFormat ?? 'wav')).catch(
-          (error: Error) => {
-            kill();
-            return error;
-          },
-        );
+        const pacer = paceStream(child.stdout, pcm === 'wav' ? 'wav' : (rawFormat ?? 'wav'));
+        cancelPacing = pacer.cancel;
+        paced = pacer.bytes.catch((error: Error) => {
+          kill();
+          return error;
+        });
       }
       child.on('error', (error) => {
         spawnError = error;
@@ -276,6 +294,7 @@ export class CommandPlayer implements AudioPlayer {
       child.on('close', async (code, killedBy) => {
         const audio = await paced;
         this.#running.delete(running);
+        finished();
         signal?.removeEventListener('abort', onAbort);
         const said = lastLines(stderr);
         if (stoppedBy === 'abort') return resolve({ outcome: 'interrupted', reason: 'aborted' });
@@ -371,11 +390,8 @@ function commandLine(
 }
 
 function stopAndWait(running: Running): Promise<void> {
-  return new Promise((resolve) => {
-    if (running.child.exitCode !== null || running.child.signalCode !== null) return resolve();
-    running.child.once('close', () => resolve());
-    running.stop();
-  });
+  running.stop();
+  return running.done;
 }
 
 function lastLines(text: string): string {

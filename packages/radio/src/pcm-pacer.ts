@@ -5,19 +5,22 @@ import { parseWav, type WavFormat, wavByteRate } from './wav';
 /**
  * Consumes a decoder's PCM output at the rate a sound card would (the pipe's back-pressure holds the
  * decoder to real time), so a headless device or a test without a sound card still plays for the
- * real duration. Resolves with the bytes of audio consumed once the stream ended and the last byte
- * fell due; rejects with `invalid_wav` when a WAV stream's header is unreadable.
+ * real duration. `bytes` resolves with the bytes of audio consumed once the stream ended and the
+ * last byte fell due (or at once after `cancel()`); it rejects with `invalid_wav` when a WAV stream's
+ * header is unreadable. The decoder may run ahead of the clock by what the pipe buffers hold.
  */
 export function paceStream(
   stream: Readable,
   format: 'wav' | Pick<WavFormat, 'sampleRate' | 'channels' | 'bitsPerSample'>,
-): Promise<number> {
-  return new Promise((resolve, reject) => {
+): { bytes: Promise<number>; cancel: () => void } {
+  let cancel: () => void = () => undefined;
+  const bytes = new Promise<number>((resolve, reject) => {
     let byteRate = format === 'wav' ? 0 : wavByteRate(format);
     let header: Buffer | undefined = format === 'wav' ? Buffer.alloc(0) : undefined;
     let audioBytes = 0;
     let startedAt = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let endTimer: ReturnType<typeof setTimeout> | undefined;
     let done = false;
     const dueIn = () => (startedAt === 0 ? 0 : startedAt + (audioBytes / byteRate) * 1000 - Date.now());
     const consume = (bytes: number) => {
@@ -55,7 +58,7 @@ export function paceStream(
     stream.on('end', () => {
       done = true;
       if (timer !== undefined) clearTimeout(timer);
-      setTimeout(() => resolve(audioBytes), Math.max(0, dueIn()));
+      endTimer = setTimeout(() => resolve(audioBytes), Math.max(0, dueIn()));
     });
     stream.on('close', () => {
       if (!done) {
@@ -65,7 +68,16 @@ export function paceStream(
       }
     });
     stream.on('error', () => undefined);
+    // Stopping must not wait for audio that has been read but not yet "played".
+    cancel = () => {
+      done = true;
+      if (timer !== undefined) clearTimeout(timer);
+      if (endTimer !== undefined) clearTimeout(endTimer);
+      stream.destroy();
+      resolve(audioBytes);
+    };
   });
+  return { bytes, cancel };
 }
 
 function isWrongMagic(header: Buffer): boolean {
