@@ -86,6 +86,12 @@ interface LocalDate {
   day: number;
 }
 
+/** The local calendar date of `time` in `timeZone`. */
+function localDate(time: number, timeZone: string): LocalDate {
+  const d = new Date(time + offsetAt(time, timeZone));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
 /** Local wall-clock fields of `time` in `timeZone`. */
 function localParts(
   time: number,
@@ -98,11 +104,28 @@ function localParts(
   return out;
 }
 
+/** Offsets already computed, per zone and quarter hour (zones change offset on quarter-hour instants). */
+const offsets = new Map<string, Map<number, number>>();
+const QUARTER_HOUR = 900_000;
+
 /** Offset of `timeZone` from UTC at `time`, in ms (local = utc + offset). */
 function offsetAt(time: number, timeZone: string): number {
-  const p = localParts(time, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(time / 1000) * 1000;
+  let zone = offsets.get(timeZone);
+  if (zone === undefined) {
+    zone = new Map();
+    offsets.set(timeZone, zone);
+  }
+  const bucket = Math.floor(time / QUARTER_HOUR);
+  let offset = zone.get(bucket);
+  if (offset === undefined) {
+    const start = bucket * QUARTER_HOUR;
+    const p = localParts(start, timeZone);
+    offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - start;
+    // Bounded memory on long-running devices: forget everything now and then.
+    if (zone.size > 50_000) zone.clear();
+    zone.set(bucket, offset);
+  }
+  return offset;
 }
 
 /** The instant at which the local clock in `timeZone` shows `date` `minutes` after midnight. */
@@ -149,7 +172,7 @@ export function localTimeOf(time: number, timeZone: string): { weekday: number; 
 const HORIZON_DAYS = 9;
 
 function windowSpans(windows: readonly BroadcastWindow[], from: number, timeZone: string): Span[] {
-  const first = addDays(localParts(from, timeZone), -1);
+  const first = addDays(localDate(from, timeZone), -1);
   const spans: Span[] = [];
   for (let i = 0; i <= HORIZON_DAYS; i++) {
     const date = addDays(first, i);
@@ -167,7 +190,7 @@ function windowSpans(windows: readonly BroadcastWindow[], from: number, timeZone
 }
 
 function quietSpans(quiet: QuietHours, from: number, timeZone: string): Span[] {
-  const first = addDays(localParts(from, timeZone), -1);
+  const first = addDays(localDate(from, timeZone), -1);
   const start = minutesOf(quiet.from);
   let end = minutesOf(quiet.to);
   if (end === start) return [];
