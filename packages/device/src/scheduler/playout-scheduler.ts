@@ -166,6 +166,8 @@ interface Entry {
   done: number;
   /** Earliest instant of the next play, before windows and quiet hours. */
   dueAt: number;
+  /** The last window search: valid while the rules are the same and time has not passed `at`. */
+  planned?: { rules: string; from: number; at: number };
 }
 
 interface Current {
@@ -429,13 +431,31 @@ export class PlayoutScheduler {
       // P-Q2: emergencies ignore windows and quiet hours.
       return nextStartTime(earliest, { timeZone, endAt: entry.endAt });
     }
-    return nextStartTime(earliest, {
+    const windows = entry.input.windows ?? config.windows;
+    if (windows === undefined && config.quietHours === undefined) {
+      return nextStartTime(earliest, { timeZone, endAt: entry.endAt });
+    }
+    // The first fitting instant found from `from` stays the answer for any later search start up to
+    // it, so a search is redone only when the rules or the entry's due time change.
+    const rules = `${timeZone}|${JSON.stringify(config.quietHours)}|${JSON.stringify(windows)}|${entry.dueAt}`;
+    const planned = entry.planned;
+    if (
+      planned !== undefined &&
+      planned.rules === rules &&
+      planned.from <= earliest &&
+      earliest <= planned.at
+    ) {
+      return planned.at;
+    }
+    const at = nextStartTime(earliest, {
       timeZone,
-      windows: entry.input.windows ?? config.windows,
+      windows,
       quietHours: config.quietHours,
       durationMs: entry.durationMs,
       endAt: entry.endAt,
     });
+    if (at !== undefined) entry.planned = { rules, from: earliest, at };
+    return at;
   }
 
   /** Whether `a` goes before `b`: higher level, then earlier startAt, then arrival (P-Q1, P-Q3). */
