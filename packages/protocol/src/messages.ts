@@ -235,17 +235,15 @@ function expAfterTs(value: { ts: string; exp?: string | undefined }, ctx: z.core
 
 function command<T extends string, B extends z.ZodMiniType>(type: T, body: B, description: string) {
   return withMeta(
-    z
-      .object({
-        ...envelopeFields,
-        type: z.literal(type),
-        exp: withMeta(z.optional(timeSchema), {
-          description: 'Without exp a command lives 24 h from ts (P-S2)',
-        }),
-        to: addresseeSchema,
-        body,
-      })
-      .check(z.superRefine(expAfterTs)),
+    object({
+      ...envelopeFields,
+      type: z.literal(type),
+      exp: withMeta(z.optional(timeSchema), {
+        description: 'Without exp a command lives 24 h from ts (P-S2)',
+      }),
+      to: addresseeSchema,
+      body,
+    }).check(z.superRefine(expAfterTs)),
     { title: type, description },
   );
 }
@@ -274,18 +272,16 @@ function event<T extends string, B extends z.ZodMiniType>(type: T, body: B, desc
  * ```
  */
 export const envelopeSchema = withMeta(
-  z
-    .object({
-      ...envelopeFields,
-      type: z
-        .string()
-        .check(z.regex(/^[a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)*$/, 'expected a dotted lowercase type')),
-      exp: z.optional(timeSchema),
-      to: z.optional(addresseeSchema),
-      seq: z.optional(z.int().check(z.minimum(1))),
-      body: z.record(z.string(), z.unknown()),
-    })
-    .check(z.superRefine(expAfterTs)),
+  object({
+    ...envelopeFields,
+    type: z
+      .string()
+      .check(z.regex(/^[a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)*$/, 'expected a dotted lowercase type')),
+    exp: z.optional(timeSchema),
+    to: z.optional(addresseeSchema),
+    seq: z.optional(z.int().check(z.minimum(1))),
+    body: z.record(z.string(), z.unknown()),
+  }).check(z.superRefine(expAfterTs)),
   { title: 'envelope', description: 'The envelope every protocol message shares (§3)' },
 );
 
@@ -327,32 +323,30 @@ export const playoutBulletinSchema = object({
  * playoutSchema.parse({ priority: 'normal', startAt: '2026-11-26T06:00:00Z', repeat: { count: 3, intervalSec: 600 } });
  * ```
  */
-export const playoutSchema = z
-  .object({
-    priority: prioritySchema,
-    startAt: timeSchema,
-    endAt: z.optional(timeSchema),
-    repeat: z.optional(
-      object({
-        count: withMeta(z._default(z.int().check(z.minimum(1)), 1), { description: 'Total number of plays' }),
-        intervalSec: withMeta(z._default(z.int().check(z.minimum(0)), 0), {
-          description: 'Gap between the starts of two plays',
-        }),
+export const playoutSchema = object({
+  priority: prioritySchema,
+  startAt: timeSchema,
+  endAt: z.optional(timeSchema),
+  repeat: z.optional(
+    object({
+      count: withMeta(z._default(z.int().check(z.minimum(1)), 1), { description: 'Total number of plays' }),
+      intervalSec: withMeta(z._default(z.int().check(z.minimum(0)), 0), {
+        description: 'Gap between the starts of two plays',
       }),
-    ),
-    windows: z.optional(z.array(windowSchema)),
-  })
-  .check(
-    z.superRefine((value, ctx) => {
-      if (value.endAt !== undefined && Date.parse(value.endAt) <= Date.parse(value.startAt)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['endAt'],
-          message: `expected endAt after startAt (${value.startAt}), found ${value.endAt}`,
-        });
-      }
     }),
-  );
+  ),
+  windows: z.optional(z.array(windowSchema)),
+}).check(
+  z.superRefine((value, ctx) => {
+    if (value.endAt !== undefined && Date.parse(value.endAt) <= Date.parse(value.startAt)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endAt'],
+        message: `expected endAt after startAt (${value.startAt}), found ${value.endAt}`,
+      });
+    }
+  }),
+);
 
 const empty = object({});
 
@@ -493,23 +487,21 @@ export const statusBodySchema = object({
   }),
 });
 /** Body of `ack` (§6, P-M2, P-M3). @example `ackBodySchema.parse({ ref: '01JF0000000000000000000000', ok: true })` */
-export const ackBodySchema = z
-  .object({
-    ref: withMeta(z.string().check(z.minLength(1), z.maxLength(128)), {
-      description: 'id of the command acknowledged',
-    }),
-    ok: z.boolean(),
-    code: z.optional(errorCodeSchema),
-    message: z.optional(z.string()),
-    duplicate: z.optional(z.boolean()),
-    deviceTime: withMeta(z.optional(timeSchema), { description: 'Set in the ack of device.ping' }),
-  })
-  .check(
-    z.refine((ack) => ack.ok || ack.code !== undefined, {
-      path: ['code'],
-      message: 'expected a code when ok is false',
-    }),
-  );
+export const ackBodySchema = object({
+  ref: withMeta(z.string().check(z.minLength(1), z.maxLength(128)), {
+    description: 'id of the command acknowledged',
+  }),
+  ok: z.boolean(),
+  code: z.optional(errorCodeSchema),
+  message: z.optional(z.string()),
+  duplicate: z.optional(z.boolean()),
+  deviceTime: withMeta(z.optional(timeSchema), { description: 'Set in the ack of device.ping' }),
+}).check(
+  z.refine((ack) => ack.ok || ack.code !== undefined, {
+    path: ['code'],
+    message: 'expected a code when ok is false',
+  }),
+);
 /** Body of `receipt` (P-R1). @example `receiptBodySchema.shape.outcome` */
 export const receiptBodySchema = object({
   seq: withMeta(z.int().check(z.minimum(1)), { description: 'Receipt number: 1, 2, 3… per device, no gap' }),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
@@ -44,5 +45,9 @@ describe('compiled object schemas', () => {
     expect(z.toJSONSchema(compiled)).toEqual(z.toJSONSchema(plain));
     const refined = compiled.check(z.refine((v) => v.a !== 'no', 'not no'));
     expect(refined.safeParse({ a: 'no', inner: { list: [] } }).error?.issues[0]?.message).toBe('not no');
+  });
+  it('are the only object schemas of the catalogue (verification speed depends on it)', () => {
+    const source = readFileSync(new URL('./messages.ts', import.meta.url), 'utf8');
+    expect(source.match(/\bz\s*\.\s*(?:strictObject|looseObject|object)\(/g)).toBeNull();
   });
 });
