@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerBulletinCommands } from './commands/bulletin';
 import { registerCapCommands } from './commands/cap';
+import { registerDeviceCommands } from './commands/device';
 import { registerIndicatorCommands } from './commands/indicators';
+import { registerKeysCommands } from './commands/keys';
 import { registerSchemaCommands } from './commands/schema';
 import { registerUnitCommands } from './commands/units';
 import { CliExit, type CliIo } from './io';
@@ -29,6 +31,8 @@ export function createProgram(io: CliIo): Command {
   registerSchemaCommands(program, io);
   registerUnitCommands(program, io);
   registerIndicatorCommands(program, io);
+  registerKeysCommands(program, io);
+  registerDeviceCommands(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     for (const sub of command.commands)

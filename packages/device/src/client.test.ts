@@ -123,7 +123,7 @@ async function setup(
     vendor: 'nguon-test',
     model: 'null',
     firmware: '0.0.0',
-    verifyBackend: nodeBackend as never,
+    verifyBackend: nodeBackend,
     reconnect: { minMs: 50, maxMs: 200 },
     ...overrides,
   };

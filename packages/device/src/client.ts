@@ -113,7 +113,8 @@ export interface DeviceClientOptions {
   firmware: string;
   logger?: DeviceLogger;
   /** Signature backend (default jose; on Node pass `nodeBackend` from `@nguon/protocol/node`). */
-  verifyBackend?: Ed25519Backend<unknown>;
+  // biome-ignore lint/suspicious/noExplicitAny: a backend only ever sees the keys it imported itself
+  verifyBackend?: Ed25519Backend<any>;
   /** Reconnect backoff bounds in ms (default 1000 and 60000), full jitter (P-D2). */
   reconnect?: { minMs?: number; maxMs?: number };
   /** How often uncommitted receipts are re-sent (default 60000 ms, P-R2). */
@@ -359,6 +360,8 @@ export class DeviceClient {
       void this.#onConnect(client);
     });
     client.on('message', (topic, payload) => {
+      // A device shutting down takes no new commands; the system re-sends what stays unacknowledged.
+      if (this.#stopping) return;
       this.#pipeline = this.#pipeline
         .then(() => this.#onMessage(topic, payload))
         .catch((e) => this.#error(e));
@@ -481,8 +484,7 @@ export class DeviceClient {
   }
 
   async #ack(body: AckBody, topic: string): Promise<void> {
-    await this.#publishEvent('ack', body);
-    this.#emit({ type: 'ack', ...body, topic });
+    if (await this.#publishEvent('ack', body)) this.#emit({ type: 'ack', ...body, topic });
   }
 
   async #alarm(body: AlarmBody): Promise<void> {

@@ -1,0 +1,72 @@
+import { deviceIdSchema, trustAnchorSchema, unitCodeSchema } from '@nguon/protocol';
+import * as z from 'zod';
+import { DeviceError } from './errors';
+
+/**
+ * The configuration file of a reference device (`nguon device run --config FILE`), as JSON.
+ *
+ * @example
+ * ```ts
+ * deviceRunConfigSchema.parse({ kind: 'radio', deviceId: 'loa-52001-001', province: '52', units: ['52001'],
+ *   mqtt: { url: 'mqtt://127.0.0.1:1883' }, trust: [anchor], privateKey: jwk, dataDir: './data' });
+ * ```
+ */
+export const deviceRunConfigSchema = z.object({
+  kind: z.enum(['radio', 'board']),
+  deviceId: deviceIdSchema,
+  province: z.string().regex(/^[0-9]{2}$/, 'expected a 2-digit GSO province code'),
+  units: z.array(unitCodeSchema).min(1, 'expected at least one unit code'),
+  mqtt: z.object({
+    url: z
+      .string()
+      .regex(/^(mqtts?|wss?|tcp|ssl):\/\/\S+$/, 'expected an mqtt://, mqtts://, ws:// or wss:// URL'),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).optional(),
+  }),
+  trust: z.array(trustAnchorSchema).min(1, 'expected at least one trusted key'),
+  trustVersion: z.int().min(1).optional(),
+  privateKey: z.looseObject({
+    kty: z.literal('OKP'),
+    crv: z.literal('Ed25519'),
+    d: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected the 32-byte private key in base64url'),
+    x: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected the 32-byte public key in base64url'),
+  }),
+  /** kid of the device key in receipts (default the device id). */
+  keyId: z.string().min(1).optional(),
+  dataDir: z.string().min(1),
+  player: z.enum(['null', 'command']).optional(),
+  vendor: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  firmware: z.string().min(1).optional(),
+  mediaLimitBytes: z.int().min(1).optional(),
+});
+
+/**
+ * A parsed reference device configuration.
+ *
+ * @example `const config: DeviceRunConfig = parseDeviceRunConfig(JSON.parse(text), 'device.json');`
+ */
+export type DeviceRunConfig = z.output<typeof deviceRunConfigSchema>;
+
+/**
+ * Checks a reference device configuration; throws a {@link DeviceError} `invalid_config` naming the
+ * file, the field and what was expected.
+ *
+ * @example
+ * ```ts
+ * const config = parseDeviceRunConfig(JSON.parse(await readFile('device.json', 'utf8')), 'device.json');
+ * ```
+ */
+export function parseDeviceRunConfig(value: unknown, source = 'config'): DeviceRunConfig {
+  const parsed = deviceRunConfigSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.') || '(root)';
+    return `${source}: ${path}: ${issue.message}`;
+  });
+  throw new DeviceError('invalid_config', lines.join('\n'), {
+    path: parsed.error.issues[0]?.path.map(String).join('.') ?? '',
+    cause: parsed.error,
+  });
+}
