@@ -127,7 +127,10 @@ describe('nguon device run', () => {
       }
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      expect(out.events.at(-1), JSON.stringify(out.events.slice(-3))).toMatchObject({ type: 'stopped', signal: 'SIGTERM' });
+      expect(out.events.at(-1), JSON.stringify(out.events.slice(-3))).toMatchObject({
+        type: 'stopped',
+        signal: 'SIGTERM',
+      });
       const offline = await system.waitFor((m) => m.type === 'presence' && m.message.online === false);
       expect(offline.message.session).toBe(1);
     } catch (error) {
