@@ -1,88 +1,8 @@
-import {
-  DeviceClient,
-  type DeviceClientOptions,
-  type DeviceEvent,
-  type KeyValueStore,
-  MemoryBlobStore,
-  MemoryStore,
-} from '@nguon/device';
-import * as z from 'zod/mini';
-import { DomBoardAdapter, type DomBoardAdapterOptions } from './dom-adapter';
+import { DeviceClient, type KeyValueStore, MemoryBlobStore, MemoryStore } from '@nguon/device';
+import { type BoardConfig, parseBoardConfig } from './config';
+import { DomBoardAdapter } from './dom-adapter';
 import { BoardError } from './errors';
 import { IndexedDbStore } from './indexeddb-store';
-
-const text = (pattern: RegExp, message: string) => z.string().check(z.regex(pattern, message));
-const configSchema = z.object({
-  element: z.union([
-    z.string().check(z.minLength(1)),
-    z.custom<HTMLElement>(
-      (v) => typeof v === 'object' && v !== null,
-      'expected an element or a CSS selector',
-    ),
-  ]),
-  deviceId: text(/^[a-z0-9][a-z0-9-]{2,63}$/, 'expected a device id like "bt-52001-001"'),
-  province: text(/^[0-9]{2}$/, 'expected a 2-digit province code like "52"'),
-  units: z.array(text(/^[0-9]{2,5}$/, 'expected a unit code of 2–5 digits')).check(z.minLength(1)),
-  mqtt: z.looseObject({
-    url: text(/^wss?:\/\//, 'expected a ws:// or wss:// URL (browsers speak MQTT over WebSocket)'),
-  }),
-  trust: z
-    .array(z.object({ kid: z.string().check(z.minLength(1)), publicKey: z.string().check(z.minLength(1)) }))
-    .check(z.minLength(1)),
-  privateKey: z.looseObject({
-    kty: z.literal('OKP'),
-    crv: z.literal('Ed25519'),
-    d: z.string().check(z.minLength(1)),
-  }),
-  storage: z.optional(z.union([z.literal('memory'), z.object({ name: z.string().check(z.minLength(1)) })])),
-});
-
-/**
- * Everything a board page needs to start: where to draw, who it is, where the broker is, whom to
- * trust. `trust` and `privateKey` come from registration (`nguon keys generate`).
- *
- * @example
- * ```ts
- * const config: BoardConfig = {
- *   element: '#board', deviceId: 'bt-52001-001', province: '52', units: ['52001'],
- *   mqtt: { url: 'wss://mqtt.gialai.gov.vn/mqtt', password: 'device-secret' },
- *   trust: [{ kid: 'gl-2026-1', publicKey: 'hCq…' }], privateKey: { kty: 'OKP', crv: 'Ed25519', x: '…', d: '…' },
- * };
- * ```
- */
-export interface BoardConfig
-  extends Partial<
-    Pick<
-      DeviceClientOptions,
-      | 'trustVersion'
-      | 'keyId'
-      | 'vendor'
-      | 'model'
-      | 'firmware'
-      | 'mediaLimitBytes'
-      | 'clock'
-      | 'fetch'
-      | 'logger'
-      | 'reconnect'
-    >
-  > {
-  /** The element to draw into, or a CSS selector for it. */
-  element: HTMLElement | string;
-  deviceId: string;
-  province: string;
-  /** Codes of the units the board stands in (commune/ward, district where it exists). */
-  units: string[];
-  /** `url` must be `ws://` or `wss://`; `password` is the device secret. */
-  mqtt: DeviceClientOptions['mqtt'];
-  trust: DeviceClientOptions['trust'];
-  privateKey: DeviceClientOptions['privateKey'];
-  /** Display settings of the {@link DomBoardAdapter}. */
-  display?: Omit<DomBoardAdapterOptions, 'element' | 'clock'>;
-  /** IndexedDB database (default `{ name: 'nguon-board-' + deviceId }`), or `'memory'` for a demo. */
-  storage?: { name: string } | 'memory';
-  /** Called with every runtime event (connected, command, ack, play.start, play.end, receipt, alarm…). */
-  onEvent?: (event: DeviceEvent) => void;
-}
 
 /**
  * A board that runs: its screen, its device runtime, and how to stop both.
@@ -116,12 +36,7 @@ export interface RunningBoard {
  * ```
  */
 export async function startBoard(config: BoardConfig): Promise<RunningBoard> {
-  const parsed = configSchema.safeParse(config);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(config)';
-    throw new BoardError('invalid_config', `board config ${path}: ${issue.message}`, { cause: parsed.error });
-  }
+  parseBoardConfig(config);
   const element =
     typeof config.element === 'string'
       ? globalThis.document?.querySelector<HTMLElement>(config.element)
@@ -197,5 +112,6 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
   return out;
 }
 
+export { type BoardConfig, parseBoardConfig } from './config';
 export { DomBoardAdapter, type DomBoardAdapterOptions } from './dom-adapter';
 export { IndexedDbStore, type IndexedDbStoreOptions } from './indexeddb-store';

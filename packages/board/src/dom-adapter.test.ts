@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlayoutItem, PlayResult } from '@nguon/device';
 import type { Browser, Page } from 'playwright-core';
@@ -35,6 +35,13 @@ beforeAll(async () => {
     ['/board.js', { type: 'text/javascript', body: await bundle('./index.ts') }],
     ['/media/field.svg', { type: 'image/svg+xml', body: svgPicture('Cánh đồng Ia Grai') }],
     ['/media/broken.png', { type: 'image/png', body: 'not a picture' }],
+    [
+      '/media/test-pattern.webm',
+      {
+        type: 'video/webm',
+        body: readFileSync(new URL('./__fixtures__/test-pattern.webm', import.meta.url)),
+      },
+    ],
     [
       '/',
       {
@@ -247,6 +254,52 @@ describe('DomBoardAdapter in Chromium', () => {
     expect(results.blobSrc.startsWith('blob:')).toBe(true);
     expect(results.broken.outcome).toBe('failed');
     expect(results.broken.reason).toContain('c'.repeat(64));
+  });
+
+  it('plays a video to its end beside the text, and stops it at once when aborted', async () => {
+    const seen = await page.evaluate(async (base) => {
+      const w = window as unknown as PageWindow;
+      const video = {
+        sha256: 'd'.repeat(64),
+        mime: 'video/webm',
+        size: 13931,
+        url: `${base}/media/test-pattern.webm`,
+        durationSec: 1.5,
+      };
+      const started = performance.now();
+      const shown = w.board.play(
+        w.item({ title: 'Hướng dẫn phòng cháy', media: video }),
+        new AbortController().signal,
+      );
+      const element = document.querySelector('.nb-media video') as HTMLVideoElement;
+      let ended = false;
+      element.addEventListener('ended', () => {
+        ended = true;
+      });
+      const result = await shown;
+      const playedMs = performance.now() - started;
+
+      const controller = new AbortController();
+      const again = w.board.play(w.item({ title: 'Hướng dẫn phòng cháy', media: video }), controller.signal);
+      const second = document.querySelector('.nb-media video') as HTMLVideoElement;
+      await new Promise((r) => second.addEventListener('playing', r, { once: true }));
+      controller.abort();
+      const aborted = await again;
+      return {
+        result,
+        playedMs,
+        ended,
+        aborted,
+        pausedAfterAbort: second.paused,
+        leftScreen: !second.isConnected,
+      };
+    }, site.url);
+    expect(seen.result.outcome).toBe('completed');
+    expect(seen.ended).toBe(true);
+    expect(seen.playedMs).toBeGreaterThan(1200);
+    expect(seen.aborted).toEqual({ outcome: 'interrupted', reason: 'aborted' });
+    expect(seen.pausedAfterAbort).toBe(true);
+    expect(seen.leftScreen).toBe(true);
   });
 
   it('does not claim a display on an element without size', async () => {
