@@ -1,4 +1,5 @@
 export {
+  type LiveSession,
   type PlayEvent,
   type PlayoutEntry,
   PlayoutScheduler,

@@ -460,3 +460,82 @@ describe('PlayoutScheduler', () => {
     ]);
   });
 });
+
+describe('PlayoutScheduler live relays', () => {
+  /** A relay that runs until aborted, like a stream player. */
+  const relay = (log: string[], name: string) => (signal: AbortSignal) =>
+    new Promise<PlayResult>((resolve) => {
+      log.push(`${name}:on`);
+      signal.addEventListener('abort', () => {
+        log.push(`${name}:off`);
+        resolve({ outcome: 'interrupted' });
+      });
+    });
+
+  it('runs a live relay until its end time and reports it completed', async () => {
+    const t = setup();
+    const log: string[] = [];
+    expect(
+      t.scheduler.live({ id: 'L1', priority: 'normal', until: T0 + 30 * MIN, run: relay(log, 'L1') }),
+    ).toBe(true);
+    await t.clock.settle();
+    expect(t.scheduler.state().playing).toMatchObject({ bulletinId: 'L1', live: true });
+    await t.clock.runAll();
+    expect(log).toEqual(['L1:on', 'L1:off']);
+    expect(t.ended).toEqual([
+      {
+        bulletinId: 'L1',
+        version: 1,
+        priority: 'normal',
+        lang: 'und',
+        startedAt: T0,
+        endedAt: T0 + 30 * MIN,
+        outcome: 'completed',
+        play: 1,
+        live: true,
+      },
+    ]);
+  });
+
+  it('takes part in priorities: preempts lower bulletins, yields to emergencies, then resumes until its end', async () => {
+    const t = setup();
+    const log: string[] = [];
+    t.scheduler.add(entry('news', 'normal'));
+    await t.clock.advance(10_000);
+    t.scheduler.live({ id: 'L', priority: 'priority', until: T0 + 10 * MIN, run: relay(log, 'L') });
+    await t.clock.advance(MIN);
+    t.scheduler.add(entry('storm', 'emergency'));
+    await t.clock.runAll();
+    expect(
+      t.ended.map((e) => [e.bulletinId, e.outcome, (e.startedAt - T0) / 1000, (e.endedAt - T0) / 1000]),
+    ).toEqual([
+      ['news', 'preempted', 0, 10],
+      ['L', 'preempted', 10, 70],
+      ['storm', 'completed', 70, 130],
+      ['L', 'completed', 130, 600],
+      ['news', 'completed', 600, 660],
+    ]);
+    expect(t.ended[0]?.reason).toBe('preempted by priority live relay L');
+    expect(t.maxActive()).toBe(1);
+  });
+
+  it('live.stop ends the relay; a new relay replaces the old; a relay already over is refused', async () => {
+    const t = setup();
+    const log: string[] = [];
+    t.scheduler.live({ id: 'A', priority: 'normal', until: T0 + HOUR, run: relay(log, 'A') });
+    await t.clock.advance(MIN);
+    t.scheduler.live({ id: 'B', priority: 'normal', until: T0 + HOUR, run: relay(log, 'B') });
+    await t.clock.advance(MIN);
+    expect(t.scheduler.stopLive()).toBe(true);
+    await t.clock.runAll();
+    expect(t.ended.map((e) => [e.bulletinId, e.outcome, e.reason])).toEqual([
+      ['A', 'interrupted', 'replaced by live relay B'],
+      ['B', 'interrupted', 'live.stop'],
+    ]);
+    expect(log).toEqual(['A:on', 'A:off', 'B:on', 'B:off']);
+    expect(t.scheduler.stopLive()).toBe(false);
+    expect(
+      t.scheduler.live({ id: 'C', priority: 'normal', until: t.clock.now(), run: relay(log, 'C') }),
+    ).toBe(false);
+  });
+});

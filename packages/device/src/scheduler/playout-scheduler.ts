@@ -90,6 +90,8 @@ export interface PlayStartEvent {
   startedAt: number;
   /** 1-based number of this play among `repeat.count`. */
   play: number;
+  /** True for a live relay ({@link PlayoutScheduler.live}); `bulletinId` is then the session id. */
+  live?: boolean;
 }
 
 /**
@@ -115,7 +117,14 @@ export interface PlayEvent extends PlayStartEvent {
  * @example `const { playing, queued } = scheduler.state();`
  */
 export interface SchedulerState {
-  playing?: { bulletinId: string; version: number; priority: Priority; since: number; play: number };
+  playing?: {
+    bulletinId: string;
+    version: number;
+    priority: Priority;
+    since: number;
+    play: number;
+    live?: boolean;
+  };
   /** Everything scheduled and not playing, soonest first (`nextStartAt` undefined: cannot start now). */
   queued: {
     bulletinId: string;
@@ -154,8 +163,34 @@ export interface SchedulerOptions {
   stopTimeoutMs?: number;
 }
 
+/**
+ * A live relay to run under the scheduler's priorities (`live.start`), see {@link PlayoutScheduler.live}.
+ *
+ * @example
+ * ```ts
+ * scheduler.live({ id: cmd.id, priority: 'priority', until: body.until,
+ *   run: (signal) => adapter.live!({ url: body.url, format: body.format }, signal) });
+ * ```
+ */
+export interface LiveSession {
+  /** Names the session in events (e.g. the `live.start` command id). */
+  id: string;
+  priority: Priority;
+  /** The relay stops at this instant (ms, RFC 3339 or Date) and then counts as completed. */
+  until: number | string | Date;
+  /** Runs the relay; must resolve soon after `signal` aborts (usually `adapter.live`). */
+  run: (signal: AbortSignal) => Promise<PlayResult>;
+  /** Language of the relay for events, when known (default `und`). */
+  lang?: string;
+}
+
+const LIVE_KEY = '\u0000live';
+
 interface Entry {
+  /** Key in the schedule: the bulletin id, or LIVE_KEY for the live relay. */
+  key: string;
   input: PlayoutEntry;
+  live?: LiveSession['run'];
   level: number;
   startAt: number;
   endAt: number | undefined;
@@ -175,7 +210,9 @@ interface Current {
   controller: AbortController;
   startedAt: number;
   play: number;
-  stop?: { outcome: 'preempted' | 'interrupted'; reason: string };
+  stop?: { outcome: 'preempted' | 'interrupted' | 'completed'; reason: string };
+  /** Timer that ends a live relay at its `until`. */
+  until?: unknown;
   /** Revoked, replaced or shut down: the bulletin does not come back after this play. */
   drop?: boolean;
   guard?: unknown;
@@ -260,7 +297,7 @@ export class PlayoutScheduler {
     const intervalSec = Math.max(0, input.repeat?.intervalSec ?? 0);
     const durationSec = Math.max(0, input.durationSec ?? input.media?.durationSec ?? 0);
     const existing = this.#entries.get(input.bulletinId);
-    const playing = this.#current?.entry.input.bulletinId === input.bulletinId ? this.#current : undefined;
+    const playing = this.#current?.entry.key === input.bulletinId ? this.#current : undefined;
     const known = existing ?? playing?.entry;
     if (known !== undefined && known.input.version >= input.version) return false;
     if (existing !== undefined) this.#entries.delete(input.bulletinId);
@@ -274,6 +311,7 @@ export class PlayoutScheduler {
         ? toTime(input.lastStartedAt, 'lastStartedAt')
         : undefined;
     const entry: Entry = {
+      key: input.bulletinId,
       input,
       level,
       startAt,
@@ -298,15 +336,92 @@ export class PlayoutScheduler {
    * @example `scheduler.revoke('b-1');`
    */
   revoke(bulletinId: string): boolean {
-    const entry = this.#entries.get(bulletinId);
-    const current = this.#current?.entry.input.bulletinId === bulletinId ? this.#current : undefined;
-    this.#entries.delete(bulletinId);
+    return this.#drop(bulletinId, 'revoked');
+  }
+
+  #drop(key: string, reason: string): boolean {
+    const entry = this.#entries.get(key);
+    const current = this.#current?.entry.key === key ? this.#current : undefined;
+    this.#entries.delete(key);
     if (current !== undefined) {
       current.drop = true;
-      if (!current.stop) this.#stop(current, 'interrupted', 'revoked');
+      if (!current.stop) this.#stop(current, 'interrupted', reason);
     }
     this.#pump();
     return entry !== undefined || current !== undefined;
+  }
+
+  /**
+   * Runs a live relay (`live.start`) under the same priorities as bulletins: it starts now (or as
+   * soon as nothing of a higher or equal level plays), preempts lower levels, is preempted by higher
+   * ones and then resumes while before `until`, and ignores broadcast windows and quiet hours (the
+   * system chose the moment). At `until` it is stopped and counts as `completed`. One live relay at
+   * a time: a new one replaces the old (which ends `interrupted`). Events carry `live: true`.
+   * Returns false when `until` has already passed.
+   *
+   * @example
+   * ```ts
+   * scheduler.live({ id: command.id, priority: body.priority, until: body.until,
+   *   run: (signal) => adapter.live!({ url: body.url, format: body.format }, signal) });
+   * ```
+   */
+  live(session: LiveSession): boolean {
+    if (this.#closed)
+      throw new DeviceError('closed', 'the scheduler is closed; expected live() before close()');
+    const level = LEVEL[session.priority];
+    if (level === undefined) {
+      throw new DeviceError(
+        'invalid_message',
+        `expected priority normal, priority or emergency, found ${JSON.stringify(session.priority)}`,
+        { path: 'priority', rule: 'P-Q1' },
+      );
+    }
+    const until = toTime(session.until, 'until');
+    const now = this.#options.clock.now();
+    this.#entries.delete(LIVE_KEY);
+    const current = this.#current?.entry.key === LIVE_KEY ? this.#current : undefined;
+    if (current !== undefined) {
+      current.drop = true;
+      if (!current.stop) this.#stop(current, 'interrupted', `replaced by live relay ${session.id}`);
+    }
+    if (until <= now) {
+      this.#pump();
+      return false;
+    }
+    this.#entries.set(LIVE_KEY, {
+      key: LIVE_KEY,
+      input: {
+        bulletinId: session.id,
+        version: 1,
+        priority: session.priority,
+        category: 'live',
+        lang: session.lang ?? 'und',
+        startAt: now,
+      },
+      live: session.run,
+      level,
+      startAt: now,
+      // A relay must start strictly before `until`.
+      endAt: until - 1,
+      count: 1,
+      intervalMs: 0,
+      durationMs: 0,
+      arrival: ++this.#arrivals,
+      done: 0,
+      dueAt: now,
+    });
+    this.#pump();
+    return true;
+  }
+
+  /**
+   * `live.stop`: ends the live relay now (`interrupted`, reason `live.stop`) or drops it if it waits.
+   * Returns whether there was one.
+   *
+   * @example `scheduler.stopLive();`
+   */
+  stopLive(): boolean {
+    return this.#drop(LIVE_KEY, 'live.stop');
   }
 
   /**
@@ -374,6 +489,7 @@ export class PlayoutScheduler {
         priority: current.entry.input.priority,
         since: current.startedAt,
         play: current.play,
+        ...(current.entry.live === undefined ? {} : { live: true }),
       },
       queued,
     };
@@ -427,7 +543,7 @@ export class PlayoutScheduler {
 
   #nextStart(entry: Entry, now: number, config: SchedulerConfig, timeZone: string): number | undefined {
     const earliest = Math.max(now, entry.dueAt);
-    if (entry.level === LEVEL.emergency) {
+    if (entry.level === LEVEL.emergency || entry.live !== undefined) {
       // P-Q2: emergencies ignore windows and quiet hours.
       return nextStartTime(earliest, { timeZone, endAt: entry.endAt });
     }
@@ -493,7 +609,7 @@ export class PlayoutScheduler {
     for (const entry of [...this.#entries.values()]) {
       const start = this.#nextStart(entry, now, config, timeZone);
       if (start === undefined) {
-        this.#entries.delete(entry.input.bulletinId);
+        this.#entries.delete(entry.key);
         skipped.push(this.#skippedEvent(entry, now));
       } else if (start <= now) {
         if (best === undefined || PlayoutScheduler.#before(entry, best)) best = entry;
@@ -508,7 +624,7 @@ export class PlayoutScheduler {
         this.#stop(
           current,
           'preempted',
-          `preempted by ${best.input.priority} bulletin ${best.input.bulletinId}`,
+          `preempted by ${best.input.priority} ${best.live === undefined ? 'bulletin' : 'live relay'} ${best.input.bulletinId}`,
         );
       }
     } else if (best !== undefined) {
@@ -547,6 +663,7 @@ export class PlayoutScheduler {
       play,
     };
     if (input.media !== undefined) event.mediaSha256 = input.media.sha256;
+    if (entry.live !== undefined) event.live = true;
     return event;
   }
 
@@ -581,11 +698,25 @@ export class PlayoutScheduler {
       play: entry.done + 1,
     };
     this.#current = current;
-    this.#entries.delete(entry.input.bulletinId);
-    const item = this.#item(entry, config);
+    this.#entries.delete(entry.key);
+    const live = entry.live;
+    if (live !== undefined && entry.endAt !== undefined) {
+      current.until = this.#options.clock.setTimeout(
+        () => {
+          if (this.#current !== current || current.stop) return;
+          current.drop = true;
+          this.#stop(current, 'completed', 'until reached');
+        },
+        entry.endAt + 1 - now,
+      );
+    }
     let running: Promise<PlayResult>;
     try {
-      running = Promise.resolve(this.#options.run(item, current.controller.signal));
+      running = Promise.resolve(
+        live === undefined
+          ? this.#options.run(this.#item(entry, config), current.controller.signal)
+          : live(current.controller.signal),
+      );
     } catch (error) {
       running = Promise.reject(error);
     }
@@ -598,7 +729,7 @@ export class PlayoutScheduler {
     }
   }
 
-  #stop(current: Current, outcome: 'preempted' | 'interrupted', reason: string): void {
+  #stop(current: Current, outcome: 'preempted' | 'interrupted' | 'completed', reason: string): void {
     const stop = { outcome, reason };
     current.stop = stop;
     const timeoutMs = this.#options.stopTimeoutMs ?? 5000;
@@ -613,6 +744,7 @@ export class PlayoutScheduler {
     if (this.#current !== current) return;
     this.#current = undefined;
     if (current.guard !== undefined) this.#options.clock.clearTimeout(current.guard);
+    if (current.until !== undefined) this.#options.clock.clearTimeout(current.until);
     const endedAt = this.#options.clock.now();
     const { entry } = current;
     let outcome: Outcome = ['completed', 'interrupted', 'failed'].includes(result?.outcome)
@@ -623,14 +755,14 @@ export class PlayoutScheduler {
     // A play that ran to its end just as it was stopped still counts as completed.
     if (current.stop !== undefined && outcome !== 'completed') {
       outcome = current.stop.outcome;
-      reason = current.stop.reason;
+      reason = outcome === 'completed' ? undefined : current.stop.reason;
     }
     if (!current.drop && !this.#closed) {
       if (outcome !== 'preempted') {
         entry.done++;
         entry.dueAt = current.startedAt + entry.intervalMs;
       }
-      if (entry.done < entry.count) this.#entries.set(entry.input.bulletinId, entry);
+      if (entry.done < entry.count) this.#entries.set(entry.key, entry);
     }
     const event: PlayEvent = {
       ...this.#describe(entry, current.play),
