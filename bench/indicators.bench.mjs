@@ -5,7 +5,7 @@
 // reads the plan must do). Target (DESIGN.md / task): validate + report ≤ 1 s.
 // Run after `npx turbo run build --filter=@nguon/indicators`:  node bench/indicators.bench.mjs [provinces]
 import { getDataset, parseDataset, validateDataset } from '@nguon/indicators';
-import { renderReport } from '@nguon/indicators/node';
+import { readDatasetXlsx, renderReport, writeDatasetXlsx } from '@nguon/indicators/node';
 
 const PROVINCES = Number(process.argv[2] ?? 34);
 const COMMUNES = 3321;
@@ -154,4 +154,14 @@ console.log(
 );
 console.log(
   `indicators validate+report (national): ours ${ours.toFixed(0)} ms, baseline ${baseline.toFixed(1)} ms (JSON.stringify+parse of the same dataset), ratio ${(ours / baseline).toFixed(1)}× (target: ours ≤ 1000 ms)`,
+);
+
+// Not part of the target: the Excel round trip of the same plan, for the record.
+const x0 = performance.now();
+const workbook = await writeDatasetXlsx(dataset);
+const x1 = performance.now();
+const back = await readDatasetXlsx(workbook);
+const x2 = performance.now();
+console.log(
+  `  xlsx write ${(x1 - x0).toFixed(0)} ms (${Math.round(workbook.length / 1024)} KB), read ${(x2 - x1).toFixed(0)} ms (${back.targets.length} targets back)`,
 );

@@ -251,6 +251,10 @@ export async function writeDatasetXlsx(dataset: Dataset): Promise<Uint8Array> {
 
   // Indicators with targets below the province but no printed table II: a block built from the
   // targets, without item references, so that officers still edit district figures in table II.
+  const unitByCode = new Map(dataset.units.map((u) => [u.code, u]));
+  const targetIndex = new Map(
+    dataset.targets.map((x) => [`${x.indicator}|${x.unitCode}|${x.year}`, x.value]),
+  );
   const printedIndicators = new Set(
     dataset.published.filter((p) => p.table === 'II').map((p) => p.indicator),
   );
@@ -263,13 +267,11 @@ export async function writeDatasetXlsx(dataset: Dataset): Promise<Uint8Array> {
           .map((x) => x.unitCode),
       ),
     ].filter((code) => {
-      const unit = dataset.units.find((u) => u.code === code);
+      const unit = unitByCode.get(code);
       return unit === undefined || unit.parent === dataset.province;
     });
     if (unitsOf.length === 0) continue;
-    const value = (code: string, year: number) =>
-      dataset.targets.find((x) => x.indicator === def.id && x.unitCode === code && x.year === year)?.value ??
-      null;
+    const value = (code: string, year: number) => targetIndex.get(`${def.id}|${code}|${year}`) ?? null;
     const total = t2.addRow([
       '',
       def.name.vi,
