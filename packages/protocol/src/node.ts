@@ -5,7 +5,7 @@ const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 /**
  * The Node backend: imports each key once as a `KeyObject` and verifies with `node:crypto`'s
- * synchronous Ed25519 `verify` and decodes with `Buffer`, skipping the Web Crypto round trip (about 25 % less CPU than
+ * synchronous Ed25519 `verify` and decodes with `Buffer`, skipping the Web Crypto round trip (about a third less CPU than
  * {@link joseBackend} here; see bench/protocol-verify.bench.mjs). Node only.
  *
  * @example
