@@ -75,7 +75,24 @@ function deliveries(withWindows: boolean): fc.Arbitrary<Delivery[]> {
     );
 }
 
-async function simulate(list: Delivery[], config: SchedulerConfig) {
+interface Live {
+  priority: Priority;
+  at: number;
+  until: number;
+}
+
+const liveArb: fc.Arbitrary<Live | undefined> = fc.option(
+  fc
+    .record({
+      priority: fc.constantFrom<Priority>('normal', 'priority', 'emergency'),
+      atMin: fc.integer({ min: 0, max: 180 }),
+      forMin: fc.integer({ min: 1, max: 60 }),
+    })
+    .map((l) => ({ priority: l.priority, at: T0 + l.atMin * MIN, until: T0 + (l.atMin + l.forMin) * MIN })),
+  { nil: undefined },
+);
+
+async function simulate(list: Delivery[], config: SchedulerConfig, live?: Live) {
   const clock = new TestClock(T0);
   const adapter = new NullAdapter({ clock, defaultDurationSec: 0 });
   const started: PlayStartEvent[] = [];
@@ -97,6 +114,21 @@ async function simulate(list: Delivery[], config: SchedulerConfig) {
     onStart: (e) => started.push(e),
     onPlay: (e) => ended.push(e),
   });
+  const relay = (signal: AbortSignal) =>
+    new Promise<{ outcome: 'interrupted' }>((resolve) => {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      signal.addEventListener('abort', () => {
+        active--;
+        resolve({ outcome: 'interrupted' });
+      });
+    });
+  if (live !== undefined) {
+    clock.setTimeout(
+      () => scheduler.live({ id: 'live', priority: live.priority, until: live.until, run: relay }),
+      live.at - T0,
+    );
+  }
   const actions = [
     ...list.map((d) => ({ at: d.addAt, order: 0, d, revoke: false })),
     ...list.flatMap((d) => (d.revokeAt === undefined ? [] : [{ at: d.revokeAt, order: 1, d, revoke: true }])),
@@ -190,8 +222,14 @@ function inQuiet(time: number, quiet: QuietHours, timeZone: string): boolean {
 describe('PlayoutScheduler properties', () => {
   it('one play at a time, one end per play, nothing after endAt, and a higher level never waits behind a lower one', async () => {
     await fc.assert(
-      fc.asyncProperty(deliveries(false), async (list) => {
-        const run = await simulate(list, {});
+      fc.asyncProperty(deliveries(false), liveArb, async (list, live) => {
+        const run = await simulate(list, {}, live);
+        const relayed = run.ended.filter((e) => e.live && e.outcome !== 'skipped');
+        if (live !== undefined) {
+          // The relay never runs past its end time, and ends completed unless something stopped it.
+          for (const e of relayed) expect(e.endedAt).toBeLessThanOrEqual(live.until);
+          expect(relayed.filter((e) => e.outcome !== 'preempted').length).toBeLessThanOrEqual(1);
+        }
         checkCommon(list, run);
         // Without windows a play is due at max(startAt, arrival), then `intervalSec` after the previous
         // start, or at once after being preempted. While a higher level waits, no lower level may play.
