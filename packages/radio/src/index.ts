@@ -1,4 +1,5 @@
 export { CommandPlayer, type CommandPlayerOptions, type PlayerProgram } from './command-player';
+export { type CreateRadioOptions, createRadioAdapter } from './create';
 export { RadioError, type RadioErrorCode } from './errors';
 export { NullPlayer, type NullPlayerOptions } from './null-player';
 export { type AudioPlayer, type AudioSource, checkVolume, codecOf, type PlayOptions } from './player';

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PlayoutItem } from '@nguon/device';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandPlayer } from './command-player';
+import { createRadioAdapter } from './create';
 import { NullPlayer } from './null-player';
 import { RadioAdapter } from './radio-adapter';
 import { tempDir, writeSineMp3 } from './test-media';
@@ -81,7 +82,6 @@ describe('RadioAdapter with a null player', () => {
   it('reads text aloud with the TTS engine when there is no audio, and cleans up', async () => {
     const player = new NullPlayer();
     const workDir = join(dir.dir, 'tts');
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(workDir);
     const adapter = new RadioAdapter({ player, tts, workDir });
     const result = await adapter.play(
@@ -213,3 +213,23 @@ describe('RadioAdapter with real players (null output)', () => {
     expect(adapter.capabilities().live).toBeUndefined();
   });
 });
+
+describe('createRadioAdapter', () => {
+  it('finds the players and espeak-ng, and goes without TTS when espeak-ng is missing', async () => {
+    const full = await createRadioAdapter({ output: 'null' });
+    expect(full.capabilities().audio?.tts).toContain('vi');
+    const bin = join(dir.dir, 'bin-mpg123-only');
+    await mkdir(bin);
+    await symlink(await which('mpg123'), join(bin, 'mpg123'));
+    const bare = await createRadioAdapter({ output: 'null', env: { PATH: bin } });
+    expect(bare.capabilities()).toEqual({ audio: { codecs: ['mp3'], tts: [] }, live: ['icecast'] });
+  });
+});
+
+async function which(program: string): Promise<string> {
+  for (const d of (process.env.PATH ?? '').split(':')) {
+    const candidate = join(d, program);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`${program} is not installed`);
+}
