@@ -114,7 +114,12 @@ describe('MediaCache', () => {
   });
 
   it('reports HTTP errors, refused connections and timeouts as media_unavailable', async () => {
-    const cache = new MediaCache({ store: new MemoryBlobStore(), limitBytes: 1000, timeoutMs: 300 });
+    const cache = new MediaCache({
+      store: new MemoryBlobStore(),
+      limitBytes: 1000,
+      timeoutMs: 300,
+      retries: 0,
+    });
     const missing = { url: `${base}/nothing-here`, sha256: 'a'.repeat(64), size: 3, mime: 'audio/mpeg' };
     const notFound = await rejection(cache.ensure(missing));
     expect(notFound.code).toBe('media_unavailable');
@@ -128,6 +133,40 @@ describe('MediaCache', () => {
     const timedOut = await rejection(cache.ensure(hung));
     expect(timedOut.code).toBe('media_unavailable');
     expect(timedOut.message).toContain('300 ms');
+  });
+
+  it('retries a failed download with growing delays, and says how often it tried', async () => {
+    const bytes = text('mạng chập chờn');
+    const ref = serve(bytes, { status: 503 });
+    const path = new URL(ref.url).pathname;
+    const cache = new MediaCache({ store: new MemoryBlobStore(), limitBytes: 1000, retryDelayMs: 20 });
+    const started = Date.now();
+    const pending = cache.ensure(ref);
+    setTimeout(() => files.set(path, { body: bytes }), 30);
+    expect((await pending).bytes).toEqual(bytes);
+    expect(hitsOf(ref)).toBe(3); // 0 ms: 503, 20 ms: 503, 60 ms: served
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+
+    const gone = { url: `${base}/gone.mp3`, sha256: 'd'.repeat(64), size: 1, mime: 'audio/mpeg' };
+    const error = await rejection(
+      new MediaCache({ store: new MemoryBlobStore(), limitBytes: 1000, retries: 1, retryDelayMs: 1 }).ensure(
+        gone,
+      ),
+    );
+    expect(error.code).toBe('media_unavailable');
+    expect(error.message).toBe(
+      `expected HTTP 200 with a body from ${gone.url}, found HTTP 404 (after 2 attempts)`,
+    );
+    expect(hits.get('/gone.mp3')).toBe(2);
+  });
+
+  it('never retries a hash mismatch', async () => {
+    const ref = { ...serve(text('abc')), sha256: 'e'.repeat(64) };
+    const error = await rejection(
+      new MediaCache({ store: new MemoryBlobStore(), limitBytes: 1000, retryDelayMs: 1 }).ensure(ref),
+    );
+    expect(error.code).toBe('media_integrity');
+    expect(hitsOf(ref)).toBe(1);
   });
 
   it('shares one download between concurrent requests for the same sha256', async () => {

@@ -41,6 +41,10 @@ export interface MediaCacheOptions {
   inUse?: (sha256: string) => boolean;
   /** A download that takes longer fails `media_unavailable` (default 300 000 ms). */
   timeoutMs?: number;
+  /** Further attempts after a failed download (network, HTTP error, timeout), default 2; never after a hash mismatch. */
+  retries?: number;
+  /** Wait before the first retry, doubled for each next one (default 2000 ms). */
+  retryDelayMs?: number;
 }
 
 function detail(error: unknown): string {
@@ -75,6 +79,8 @@ export class MediaCache {
   readonly #clock: Clock;
   readonly #inUse: (sha256: string) => boolean;
   readonly #timeoutMs: number;
+  readonly #retries: number;
+  readonly #retryDelayMs: number;
   /** Known blobs and their sizes, least recently used first (Map keeps insertion order). */
   readonly #lru = new Map<string, number>();
   readonly #downloads = new Map<string, Promise<CachedMedia>>();
@@ -95,6 +101,8 @@ export class MediaCache {
     this.#clock = options.clock ?? systemClock;
     this.#inUse = options.inUse ?? (() => false);
     this.#timeoutMs = options.timeoutMs ?? 300_000;
+    this.#retries = Math.max(0, Math.floor(options.retries ?? 2));
+    this.#retryDelayMs = Math.max(0, options.retryDelayMs ?? 2000);
   }
 
   /** The byte limit. @example `cache.limitBytes` */
@@ -136,7 +144,7 @@ export class MediaCache {
     }
     let download = this.#downloads.get(sha);
     if (download === undefined) {
-      download = this.#download(ref).finally(() => this.#downloads.delete(sha));
+      download = this.#downloadWithRetries(ref).finally(() => this.#downloads.delete(sha));
       this.#downloads.set(sha, download);
     }
     const media = await download;
@@ -200,15 +208,37 @@ export class MediaCache {
     return media;
   }
 
-  async #download(ref: MediaRef): Promise<CachedMedia> {
-    const where = { path: ref.url, rule: 'P-M1' };
+  /** Retries transport failures with doubling delays; integrity and room problems are final. */
+  async #downloadWithRetries(ref: MediaRef): Promise<CachedMedia> {
     if (ref.size > this.#limit) {
       throw new DeviceError(
         'media_unavailable',
         `media ${ref.sha256} of ${ref.size} bytes is larger than the whole media cache (limit ${this.#limit} bytes)`,
-        where,
+        { path: ref.url, rule: 'P-M1' },
       );
     }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#download(ref);
+      } catch (error) {
+        const final =
+          !DeviceError.isInstance(error) || error.code !== 'media_unavailable' || error.path !== ref.url;
+        if (final || attempt >= this.#retries) {
+          if (attempt === 0 || !DeviceError.isInstance(error)) throw error;
+          throw new DeviceError(error.code, `${error.message} (after ${attempt + 1} attempts)`, {
+            path: ref.url,
+            rule: 'P-M1',
+            cause: error,
+          });
+        }
+        const delay = this.#retryDelayMs * 2 ** attempt;
+        await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  async #download(ref: MediaRef): Promise<CachedMedia> {
+    const where = { path: ref.url, rule: 'P-M1' };
     const controller = new AbortController();
     const timer = this.#clock.setTimeout(
       () => controller.abort(new Error(`no complete answer within ${this.#timeoutMs} ms`)),
@@ -319,7 +349,7 @@ export class MediaCache {
       throw new DeviceError(
         'media_unavailable',
         `no room for media ${ref.sha256} of ${ref.size} bytes: ${used} of ${this.#limit} bytes are held by media in use`,
-        { path: ref.url, rule: 'P-M1' },
+        { path: 'limitBytes', rule: 'P-M1' },
       );
     }
   }
