@@ -616,6 +616,105 @@ describe('DeviceClient on aedes, rule by rule', () => {
   });
 });
 
+describe('DeviceClient commands on aedes', () => {
+  const aedes = targets[0] as Target;
+
+  it('live.start relays under the scheduler (state live), live.stop ends it; playback.stop stops a play', async () => {
+    const adapter = new NullAdapter({ kind: 'radio', live: true, defaultDurationSec: 0.05 });
+    const h = await setup(aedes, { adapter });
+    try {
+      const until = new Date(Date.now() + 60_000).toISOString();
+      const start = await h.system.send(h.deviceId, 'live.start', {
+        url: 'http://127.0.0.1:9/live.mp3',
+        format: 'icecast',
+        priority: 'priority',
+        until,
+      });
+      expect(await h.system.waitForAck(start.id)).toMatchObject({ ok: true });
+      await h.system.waitFor((m) => m.type === 'status' && m.message.body?.state === 'live');
+      expect(adapter.relays.map((r) => r.url)).toEqual(['http://127.0.0.1:9/live.mp3']);
+      const stop = await h.system.send(h.deviceId, 'live.stop', {});
+      expect(await h.system.waitForAck(stop.id)).toMatchObject({ ok: true });
+      await waitUntil(() => adapter.relays[0]?.result !== undefined);
+      const past = await h.system.send(h.deviceId, 'live.start', {
+        url: 'http://127.0.0.1:9/live.mp3',
+        format: 'hls',
+        priority: 'normal',
+        until: new Date(Date.now() - 1000).toISOString(),
+      });
+      expect(await h.system.waitForAck(past.id)).toMatchObject({ ok: false, code: 'expired' });
+      // playback.stop: a long play ends interrupted, reason stopped
+      const long = serve(randomBytes(500));
+      await h.system.send(
+        h.deviceId,
+        'bulletin.deliver',
+        deliverBody('b-long', { media: [long], durationSec: 30 }),
+        {
+          ttlSec: 600,
+        },
+      );
+      await waitUntil(() => adapter.plays.length === 1);
+      await h.system.send(h.deviceId, 'playback.stop', {});
+      const receipt = await h.system.waitFor(
+        (m) => m.type === 'receipt' && m.message.body?.bulletinId === 'b-long',
+      );
+      expect(receipt.message.body).toMatchObject({ outcome: 'interrupted', reason: 'stopped' });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('device.selftest reports a failing adapter through status error and an alarm; ping acks with deviceTime', async () => {
+    const adapter = new NullAdapter({ kind: 'board' });
+    adapter.selfTest = async () => ({
+      ok: false,
+      checks: [{ name: 'screen', ok: false, message: 'no HDMI signal' }],
+    });
+    const h = await setup(aedes, { adapter, kind: 'board' });
+    try {
+      const { id } = await h.system.send(h.deviceId, 'device.selftest', {});
+      expect(await h.system.waitForAck(id)).toMatchObject({ ok: true });
+      const alarm = await h.system.waitFor(
+        (m) => m.type === 'alarm' && m.message.body?.code === 'selftest_failed',
+      );
+      expect(alarm.message.body?.message).toContain('screen: no HDMI signal');
+      await h.system.waitFor((m) => m.type === 'status' && m.message.body?.state === 'error');
+      const ping = await h.system.send(h.deviceId, 'device.ping', {});
+      const ack = await h.system.waitForAck(ping.id);
+      expect(Math.abs(Date.parse(ack.deviceTime ?? '') - Date.now())).toBeLessThan(5000);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('P-D5: an accepted bulletin with repeats left survives a restart and plays only the plays left', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nguon-device-'));
+    dirs.push(dir);
+    const h = await setup(aedes, { store: new FileStore(dir) });
+    try {
+      const body = deliverBody('b-repeat', { repeat: { count: 3, intervalSec: 1 } });
+      const { id } = await h.system.send(h.deviceId, 'bulletin.deliver', body, { ttlSec: 600 });
+      expect(await h.system.waitForAck(id)).toMatchObject({ ok: true });
+      const commands = h.events.filter((e) => e.type === 'command' && e.id === id);
+      expect(commands[0]).toMatchObject({ bulletinId: 'b-repeat', commandType: 'bulletin.deliver' });
+      await waitUntil(() => h.system.of(h.deviceId, 'receipt').length === 1);
+      await h.restart({ store: new FileStore(dir) });
+      await waitUntil(() => h.system.of(h.deviceId, 'receipt').length === 3, 8000);
+      await new Promise((r) => setTimeout(r, 1300));
+      const receipts = h.system.of(h.deviceId, 'receipt').map((r) => r.message.body);
+      expect(receipts.map((r) => [r?.seq, r?.bulletinId, r?.outcome])).toEqual([
+        [1, 'b-repeat', 'completed'],
+        [2, 'b-repeat', 'completed'],
+        [3, 'b-repeat', 'completed'],
+      ]);
+      const starts = receipts.map((r) => Date.parse(String(r?.startedAt)));
+      expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(990);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 async function waitUntil(test: () => boolean, timeoutMs = 8000): Promise<void> {
   const start = Date.now();
   while (!test()) {

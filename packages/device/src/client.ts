@@ -18,8 +18,8 @@ import {
   verifyCommand,
 } from '@nguon/protocol';
 import type { JWK } from 'jose';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import type { CachedMedia, PlayoutAdapter, PlayResult } from './adapters';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { CachedMedia, PlayoutAdapter } from './adapters';
 import { type Clock, systemClock } from './clock';
 import { CONFIG_DEFAULTS, chooseContent, type DeviceConfig, mergeConfig } from './config';
 import { PersistentCounter } from './counter';
@@ -127,6 +127,8 @@ interface HeldBulletin {
   keepUntil: number;
   body: DeliverBody;
   playsDone: number;
+  /** When the last counted play started (ms), so a restored schedule keeps its interval. */
+  lastStartedAt?: number;
 }
 
 const LIVE_TYPES: CommandType[] = ['live.start', 'live.stop'];
@@ -176,8 +178,7 @@ export class DeviceClient {
   #heartbeatTimer: unknown;
   #resendTimer: unknown;
   #reconnectTimer: unknown;
-  #playing: { bulletinId: string; since: number } | undefined;
-  #live: { controller: AbortController; timer: unknown } | undefined;
+  #playing: { bulletinId: string; since: number; live: boolean } | undefined;
   #attention: CachedMedia | 'builtin' | false = 'builtin';
   readonly #bulletins = new Map<string, HeldBulletin>();
   readonly #pendingDeliveries = new Map<string, { cancelled: boolean }>();
@@ -352,7 +353,7 @@ export class DeviceClient {
       connectTimeout: rest.connectTimeout ?? 10_000,
       will: this.#will(session),
     };
-    const client = connect(url, options);
+    const client = mqtt.connect(url, options);
     this.#client = client;
     client.on('connect', () => {
       this.#attempt = 0;
@@ -528,6 +529,12 @@ export class DeviceClient {
       return;
     }
     const command = result.command;
+    const bulletinId =
+      command.type === 'bulletin.deliver'
+        ? command.body.bulletin.id
+        : command.type === 'bulletin.revoke'
+          ? command.body.bulletinId
+          : undefined;
     this.#emit({
       type: 'command',
       id: command.id,
@@ -535,6 +542,7 @@ export class DeviceClient {
       topic,
       ok: true,
       duplicate: result.duplicate,
+      ...(bulletinId === undefined ? {} : { bulletinId }),
     });
     if (result.duplicate) {
       await this.#ack({ ref: command.id, ok: true, duplicate: true }, topic);
@@ -576,13 +584,12 @@ export class DeviceClient {
         return {};
       case 'playback.stop':
         this.#scheduler.stopAll();
-        this.#stopLive('stopped');
         return {};
       case 'live.start':
-        this.#startLive(command.body);
+        this.#startLive(command.id, command.body);
         return {};
       case 'live.stop':
-        this.#stopLive('stopped');
+        this.#scheduler.stopLive();
         return {};
       case 'config.set':
         await this.#applyConfig(mergeConfig(this.#config, command.body));
@@ -771,6 +778,7 @@ export class DeviceClient {
         windows: playout.windows,
         durationSec: main?.durationSec,
         playsDone: held.playsDone,
+        lastStartedAt: held.lastStartedAt,
       };
       this.#scheduler.add(entry);
     })();
@@ -840,13 +848,14 @@ export class DeviceClient {
   // ── Playout → receipts (P-R1, P-R2, P-S4) ─────────────────────────────────────────────────────
 
   #onPlayStart(e: PlayStartEvent): void {
-    this.#playing = { bulletinId: e.bulletinId, since: e.startedAt };
+    this.#playing = { bulletinId: e.bulletinId, since: e.startedAt, live: e.live === true };
     this.#emit({
       type: 'play.start',
       bulletinId: e.bulletinId,
       lang: e.lang,
       priority: e.priority,
       play: e.play,
+      live: e.live === true,
       startedAt: new Date(e.startedAt).toISOString(),
     });
     this.#track(this.#publishStatus());
@@ -863,17 +872,22 @@ export class DeviceClient {
       startedAt: new Date(e.startedAt).toISOString(),
       endedAt: new Date(e.endedAt).toISOString(),
     });
-    const held = this.#bulletins.get(e.bulletinId);
-    if (held !== undefined && e.outcome !== 'preempted' && e.outcome !== 'skipped') {
-      held.playsDone++;
-      const count = held.body.playout.repeat?.count ?? 1;
-      this.#track(
-        held.playsDone >= count
-          ? this.#forgetBulletinIfSame(e.bulletinId, held)
-          : this.#saveBulletin(e.bulletinId, held),
-      );
-    } else if (held !== undefined && e.outcome === 'skipped') {
-      this.#track(this.#forgetBulletinIfSame(e.bulletinId, held));
+    // Count the play against the bulletin held (P-D5) unless it comes back anyway: preempted plays are
+    // rescheduled, and a play cut by shutdown is played again after the restart.
+    const held = e.live === true ? undefined : this.#bulletins.get(e.bulletinId);
+    if (held !== undefined && held.version === e.version) {
+      if (e.outcome === 'skipped') {
+        this.#track(this.#forgetBulletinIfSame(e.bulletinId, held));
+      } else if (e.outcome !== 'preempted' && e.reason !== 'shutdown') {
+        held.playsDone++;
+        held.lastStartedAt = e.startedAt;
+        const count = held.body.playout.repeat?.count ?? 1;
+        this.#track(
+          held.playsDone >= count
+            ? this.#forgetBulletinIfSame(e.bulletinId, held)
+            : this.#saveBulletin(e.bulletinId, held),
+        );
+      }
     }
     this.#track(
       this.#receipt({
@@ -917,50 +931,29 @@ export class DeviceClient {
     }
   }
 
-  // ── Live relay ─────────────────────────────────────────────────────────────────────────────────
+  // ── Live relay (through the scheduler's priorities) ────────────────────────────────────────
 
-  #startLive(body: CommandOf<'live.start'>['body']): void {
-    const live = this.#o.adapter.live;
+  #startLive(id: string, body: CommandOf<'live.start'>['body']): void {
+    const adapter = this.#o.adapter;
+    const live = adapter.live;
     if (live === undefined) throw new DeviceError('unsupported_capability', 'this device has no live relay');
-    this.#stopLive('replaced');
-    const controller = new AbortController();
-    const ms = Math.max(0, Date.parse(body.until) - this.#corrected.now());
-    const timer = this.#clock.setTimeout(() => controller.abort(), ms);
-    const current = { controller, timer };
-    this.#live = current;
-    this.#track(this.#publishStatus());
-    this.#track(
-      live
-        .call(this.#o.adapter, { url: body.url, format: body.format }, controller.signal)
-        .then((result: PlayResult) => {
-          if (result.outcome === 'failed')
-            return this.#alarm({
-              code: 'media_unavailable',
-              message: `live ${body.url}: ${result.reason ?? 'failed'}`,
-            });
-        })
-        .finally(() => {
-          this.#clock.clearTimeout(timer);
-          if (this.#live === current) {
-            this.#live = undefined;
-            return this.#publishStatus();
-          }
-        }),
-    );
-  }
-
-  #stopLive(_reason: string): void {
-    const live = this.#live;
-    if (live === undefined) return;
-    this.#live = undefined;
-    this.#clock.clearTimeout(live.timer);
-    live.controller.abort();
+    const started = this.#scheduler.live({
+      id,
+      priority: body.priority,
+      until: body.until,
+      run: (signal) => live.call(adapter, { url: body.url, format: body.format }, signal),
+    });
+    if (!started) {
+      throw new DeviceError('expired', `body.until: ${body.until} has already passed`, {
+        path: 'body.until',
+      });
+    }
   }
 
   // ── Status (P-H4), self-test, timers ────────────────────────────────────────────────────────────
 
   #statusBody(): StatusBody {
-    const state = this.#live !== undefined ? 'live' : this.#playing !== undefined ? 'playing' : 'idle';
+    const state = this.#playing === undefined ? 'idle' : this.#playing.live ? 'live' : 'playing';
     return {
       state,
       ...(this.#playing === undefined
@@ -1066,7 +1059,6 @@ export class DeviceClient {
     if (!this.#started || this.#stopping) return;
     this.#stopping = true;
     if (this.#reconnectTimer !== undefined) this.#clock.clearTimeout(this.#reconnectTimer);
-    this.#stopLive('shutdown');
     for (const pending of this.#pendingDeliveries.values()) pending.cancelled = true;
     await this.#scheduler.close();
     await this.idle();

@@ -36,6 +36,8 @@ export type DeviceEvent =
       ok: boolean;
       code?: ErrorCode;
       duplicate?: boolean;
+      /** For `bulletin.deliver` and `bulletin.revoke`: the bulletin concerned. */
+      bulletinId?: string;
     }
   | {
       type: 'ack';
@@ -53,6 +55,8 @@ export type DeviceEvent =
       lang: string;
       priority: string;
       play: number;
+      /** True for a live relay (`live.start`); `bulletinId` is then the command id. */
+      live: boolean;
       startedAt: string;
     }
   | {

@@ -17,6 +17,8 @@ export interface NullAdapterOptions {
   capabilities?: HelloCapabilities;
   /** Set to make every play end `failed` with this reason (to exercise failure paths). */
   failWith?: string;
+  /** Offer live relay (`live.start`): the relay then lasts until aborted, with no sound (default false). */
+  live?: boolean;
 }
 
 /**
@@ -40,16 +42,40 @@ export class NullAdapter implements PlayoutAdapter {
   readonly #defaultDurationSec: number;
   readonly #capabilities: HelloCapabilities;
   readonly #failWith: string | undefined;
+  /** Present when created with `live: true`: a silent relay that lasts until aborted. */
+  readonly live?: (
+    source: { url: string; format: 'hls' | 'icecast' },
+    signal: AbortSignal,
+  ) => Promise<PlayResult>;
+  /** Every live relay started, with how it ended. */
+  readonly relays: { url: string; startedAt: number; result?: PlayResult }[] = [];
 
   constructor(options: NullAdapterOptions = {}) {
     this.kind = options.kind ?? 'radio';
     this.#clock = options.clock ?? systemClock;
     this.#defaultDurationSec = options.defaultDurationSec ?? 5;
     this.#failWith = options.failWith;
+    if (options.live === true) {
+      this.live = (source, signal) => {
+        const relay: (typeof this.relays)[number] = { url: source.url, startedAt: this.#clock.now() };
+        this.relays.push(relay);
+        return new Promise((resolve) => {
+          const end = () => {
+            relay.result = { outcome: 'interrupted', reason: 'aborted' };
+            resolve(relay.result);
+          };
+          if (signal.aborted) end();
+          else signal.addEventListener('abort', end, { once: true });
+        });
+      };
+    }
     this.#capabilities =
       options.capabilities ??
       (this.kind === 'radio'
-        ? { audio: { codecs: ['mp3', 'aac', 'opus'], tts: [] } }
+        ? {
+            audio: { codecs: ['mp3', 'aac', 'opus'], tts: [] },
+            ...(options.live === true ? { live: ['hls', 'icecast'] as ('hls' | 'icecast')[] } : {}),
+          }
         : { display: { width: 1920, height: 1080, color: true, mime: ['image/png', 'image/jpeg'] } });
   }
 
