@@ -1,0 +1,198 @@
+import { ApiError } from './errors';
+import { type Problem, problem } from './problem';
+import { type HttpMethod, type OperationId, ROUTE_LIST, ROUTES, type Route } from './routes';
+
+type Segment = { literal: string } | { param: string; prefix: string; suffix: string };
+
+const PARAM_SEGMENT = /^([^{}]*)\{([A-Za-z][A-Za-z0-9]*)\}([^{}]*)$/;
+
+function compile(path: string): Segment[] {
+  return path
+    .slice(1)
+    .split('/')
+    .map((part) => {
+      const m = PARAM_SEGMENT.exec(part);
+      return m ? { prefix: m[1] ?? '', param: m[2] ?? '', suffix: m[3] ?? '' } : { literal: part };
+    });
+}
+
+const COMPILED = ROUTE_LIST.map((route) => ({ route, segments: compile(route.path) }));
+
+/**
+ * The names of the `{param}`s of a path template, as a type.
+ *
+ * @example
+ * ```ts
+ * type P = PathParamNames<'/v1/bulletins/{id}/publish'>; // 'id'
+ * ```
+ */
+export type PathParamNames<S extends string> = S extends `${string}{${infer P}}${infer Rest}`
+  ? P | PathParamNames<Rest>
+  : never;
+
+/**
+ * The path parameters of an operation: one string (or number) per `{param}` of its template.
+ *
+ * @example
+ * ```ts
+ * const p: PathParams<'getAtomFeed'> = { unitCode: '24065' };
+ * ```
+ */
+export type PathParams<Op extends OperationId> = Record<
+  PathParamNames<(typeof ROUTES)[Op]['path']>,
+  string | number
+>;
+
+type BuildPathArgs<Op extends OperationId> = [PathParamNames<(typeof ROUTES)[Op]['path']>] extends [never]
+  ? [params?: Record<string, never>]
+  : [params: PathParams<Op>];
+
+function encodeSegment(value: string): string {
+  const encoded = encodeURIComponent(value);
+  // "." and ".." would be folded away by URL normalisation; escape them.
+  return /^\.+$/.test(encoded) ? encoded.replaceAll('.', '%2E') : encoded;
+}
+
+/**
+ * The concrete path of an operation: its template with each `{param}` replaced by the
+ * percent-encoded value. Throws an `ApiError` (`missing_param`) when a value is missing or empty.
+ *
+ * @example
+ * ```ts
+ * buildPath('publishBulletin', { id: '01JDXF1A2B3C4D5E6F7G8H9J0K' }); // '/v1/bulletins/01JDXF1A2B3C4D5E6F7G8H9J0K/publish'
+ * buildPath('getAtomFeed', { unitCode: '24065' }); // '/v1/feeds/24065.atom'
+ * ```
+ */
+export function buildPath<Op extends OperationId>(operationId: Op, ...[params]: BuildPathArgs<Op>): string {
+  const route = ROUTES[operationId] as { path: string } | undefined;
+  if (route === undefined) {
+    throw new ApiError('unknown_operation', `unknown operationId "${String(operationId)}"`);
+  }
+  const values = (params ?? {}) as Record<string, unknown>;
+  return route.path.replace(/\{([A-Za-z][A-Za-z0-9]*)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined || value === null || value === '') {
+      throw new ApiError(
+        'missing_param',
+        `${operationId}: expected a value for path parameter "${name}" of ${route.path}, found ${value === '' ? 'an empty string' : String(value)}`,
+      );
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new ApiError(
+        'invalid_param',
+        `${operationId}: expected a string or number for path parameter "${name}", found ${typeof value}`,
+      );
+    }
+    return encodeSegment(String(value));
+  });
+}
+
+/**
+ * A path matched to a route: its operationId, the route and the decoded path parameters (still to
+ * be validated with `route.params`).
+ *
+ * @example
+ * ```ts
+ * const m = matchRoute('GET', '/v1/bulletins/01J…');
+ * if (m.ok) m.params.id;
+ * ```
+ */
+export interface RouteMatch {
+  ok: true;
+  operationId: OperationId;
+  route: Route;
+  params: Record<string, string>;
+}
+
+/**
+ * A path that matched no route: 404 (no such path), 405 (the path exists with other methods,
+ * listed in `allow`) or 400 (a malformed percent-escape), with the problem body to answer.
+ *
+ * @example
+ * ```ts
+ * const m = matchRoute('DELETE', '/v1/bulletins/01J…');
+ * if (!m.ok && m.status === 405) res.setHeader('Allow', m.allow.join(', '));
+ * ```
+ */
+export interface RouteMiss {
+  ok: false;
+  status: 400 | 404 | 405;
+  problem: Problem;
+  allow: HttpMethod[];
+}
+
+/**
+ * Finds the route of a request: method (case-insensitive; HEAD matches GET routes) and path (a
+ * query string or fragment is ignored). Literal segments win over parameters. Never throws.
+ *
+ * @example
+ * ```ts
+ * const m = matchRoute('POST', '/v1/bulletins/01JDXF1A2B3C4D5E6F7G8H9J0K/publish');
+ * if (m.ok) m.operationId; // 'publishBulletin'
+ * ```
+ */
+export function matchRoute(method: string, path: string): RouteMatch | RouteMiss {
+  const wanted = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  const cut = path.search(/[?#]/);
+  const pathname = cut === -1 ? path : path.slice(0, cut);
+  if (!pathname.startsWith('/')) return miss(404, `expected a path starting with "/", found "${pathname}"`);
+  const parts = pathname.slice(1).split('/');
+  let best: { route: Route; params: Record<string, string>; score: number } | undefined;
+  const allow = new Set<HttpMethod>();
+  let malformed: string | undefined;
+  for (const { route, segments } of COMPILED) {
+    if (segments.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    let score = 0;
+    let matched = true;
+    for (let i = 0; i < segments.length && matched; i++) {
+      const seg = segments[i] as Segment;
+      const part = parts[i] as string;
+      if ('literal' in seg) {
+        matched = seg.literal === part;
+        score += 2;
+        continue;
+      }
+      if (
+        part.length <= seg.prefix.length + seg.suffix.length ||
+        !part.startsWith(seg.prefix) ||
+        !part.endsWith(seg.suffix)
+      ) {
+        matched = false;
+        continue;
+      }
+      const raw = part.slice(seg.prefix.length, part.length - seg.suffix.length);
+      try {
+        params[seg.param] = decodeURIComponent(raw);
+      } catch {
+        malformed ??= `path segment ${i + 1} ("${part}") has a malformed percent-escape`;
+        matched = false;
+        continue;
+      }
+      if (seg.prefix || seg.suffix) score += 1;
+    }
+    if (!matched) continue;
+    if (route.method !== wanted) {
+      allow.add(route.method);
+      continue;
+    }
+    if (best === undefined || score > best.score) best = { route, params, score };
+  }
+  if (best) return { ok: true, operationId: best.route.operationId, route: best.route, params: best.params };
+  if (malformed) return miss(400, malformed);
+  if (allow.size > 0) {
+    const methods = [...allow].sort();
+    return {
+      ...miss(405, `${pathname} accepts ${methods.join(', ')}, not ${method.toUpperCase()}`),
+      allow: methods,
+    };
+  }
+  return miss(404, `no route for ${method.toUpperCase()} ${pathname}`);
+}
+
+function miss(status: 400 | 404 | 405, detail: string): RouteMiss {
+  const code = status === 400 ? 'invalid_request' : status === 404 ? 'not_found' : 'method_not_allowed';
+  const body = problem(code, { detail });
+  if (status === 400) body.errors = [{ path: 'path', message: detail }];
+  return { ok: false, status, problem: body, allow: [] };
+}
