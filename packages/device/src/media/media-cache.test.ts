@@ -17,7 +17,15 @@ const text = (s: string) => new TextEncoder().encode(s);
 /** A real HTTP server on port 0 serving `files` by path; counts requests per path. */
 let server: Server;
 let base: string;
-const files = new Map<string, { body: Uint8Array; delayMs?: number; status?: number; hang?: boolean }>();
+interface Served {
+  body: Uint8Array;
+  delayMs?: number;
+  status?: number;
+  hang?: boolean;
+  /** Answer 503 to this many requests first. */
+  failFirst?: number;
+}
+const files = new Map<string, Served>();
 const hits = new Map<string, number>();
 
 beforeAll(async () => {
@@ -30,6 +38,10 @@ beforeAll(async () => {
       return;
     }
     if (file.hang) return;
+    if ((hits.get(path) ?? 0) <= (file.failFirst ?? 0)) {
+      res.writeHead(503).end('busy');
+      return;
+    }
     setTimeout(() => {
       res.writeHead(file.status ?? 200, { 'content-type': 'application/octet-stream' });
       // Two chunks, so hashing really streams.
@@ -48,10 +60,7 @@ afterAll(async () => {
 });
 
 let counter = 0;
-function serve(
-  body: Uint8Array,
-  options: { delayMs?: number; status?: number; hang?: boolean } = {},
-): MediaRef {
+function serve(body: Uint8Array, options: Omit<Served, 'body'> = {}): MediaRef {
   const path = `/m/${++counter}.mp3`;
   files.set(path, { body, ...options });
   return { url: `${base}${path}`, sha256: sha(body), size: body.byteLength, mime: 'audio/mpeg' };
@@ -137,15 +146,12 @@ describe('MediaCache', () => {
 
   it('retries a failed download with growing delays, and says how often it tried', async () => {
     const bytes = text('mạng chập chờn');
-    const ref = serve(bytes, { status: 503 });
-    const path = new URL(ref.url).pathname;
+    const ref = serve(bytes, { failFirst: 2 });
     const cache = new MediaCache({ store: new MemoryBlobStore(), limitBytes: 1000, retryDelayMs: 20 });
     const started = Date.now();
-    const pending = cache.ensure(ref);
-    setTimeout(() => files.set(path, { body: bytes }), 30);
-    expect((await pending).bytes).toEqual(bytes);
-    expect(hitsOf(ref)).toBe(3); // 0 ms: 503, 20 ms: 503, 60 ms: served
-    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+    expect((await cache.ensure(ref)).bytes).toEqual(bytes);
+    expect(hitsOf(ref)).toBe(3); // 503, then 503 after 20 ms, then served after 40 ms more
+    expect(Date.now() - started).toBeGreaterThanOrEqual(50);
 
     const gone = { url: `${base}/gone.mp3`, sha256: 'd'.repeat(64), size: 1, mime: 'audio/mpeg' };
     const error = await rejection(
