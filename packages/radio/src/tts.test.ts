@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RadioError } from './errors';
 import { tempDir } from './test-media';
@@ -65,5 +66,18 @@ describe('parseVoices', () => {
       { tag: 'vi', name: 'Vietnamese_(Northern)' },
       { tag: 'vi-vn-x-central', name: 'Vietnamese_(Central)' },
     ]);
+  });
+});
+
+describe('parseVoices on arbitrary output', () => {
+  it('never throws and keeps only well-formed language tags', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 80 }), { maxLength: 20 }), (lines) => {
+        for (const voice of parseVoices(lines.join('\n'))) {
+          expect(voice.tag).toMatch(/^[a-z]{2,8}(?:-[a-z0-9]{1,8})*$/);
+          expect(voice.name.length).toBeGreaterThan(0);
+        }
+      }),
+    );
   });
 });
