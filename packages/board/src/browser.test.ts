@@ -241,7 +241,7 @@ describe('a browser board over MQTT WebSocket', () => {
     await page.waitForSelector('.nb-emergency', { state: 'detached', timeout: 3000 });
     const revoked = await system.waitFor(receiptOf('kc-1', 'interrupted'));
     expect(revoked.verified).toBe(true);
-    expect(revoked.message.body).toMatchObject({ lang: 'vi', offline: false });
+    expect(revoked.message.body).toMatchObject({ lang: 'vi', offline: false, reason: 'revoked' });
     const completed = await system.waitFor(receiptOf('tb-1', 'completed'), 15_000);
     expect(completed.verified).toBe(true);
     expect(completed.message.body?.mediaSha256).toBe(pictureRef.sha256);
