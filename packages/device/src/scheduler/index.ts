@@ -12,6 +12,8 @@ export {
 export { TestClock } from './test-clock';
 export {
   type BroadcastWindow,
+  checkQuietHours,
+  checkWindows,
   DEFAULT_TIME_ZONE,
   localTimeOf,
   nextStartTime,

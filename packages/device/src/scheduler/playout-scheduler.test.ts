@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PlayoutItem, PlayResult } from '../adapters';
 import { DeviceError } from '../errors';
@@ -398,6 +399,65 @@ describe('PlayoutScheduler', () => {
     const attempt = () => t.scheduler.add(entry('x', 'normal', { startAt: 'tomorrow' }));
     expect(attempt).toThrow(DeviceError);
     expect(attempt).toThrow('expected startAt as a time, found "tomorrow"');
+  });
+
+  it('rejects bad windows in a bulletin with the field, the expectation and what it found', () => {
+    const t = setup();
+    const bad = (windows: unknown) => () =>
+      t.scheduler.add(entry('w', 'normal', { windows: windows as PlayoutEntry['windows'] }));
+    expect(bad([{ days: [1], from: '06:00', to: '25:00' }])).toThrow(
+      'expected windows[0].to to be HH:MM or 24:00, found "25:00"',
+    );
+    expect(
+      bad([
+        { days: [1], from: '06:00', to: '07:00' },
+        { days: [0], from: '06:00', to: '07:00' },
+      ]),
+    ).toThrow('expected windows[1].days to be ISO weekdays 1–7 (at least one), found [0]');
+    expect(bad([{ days: [1], to: '07:00' }])).toThrow(
+      'expected windows[0].from to be HH:MM, found undefined',
+    );
+    expect(t.scheduler.state().queued).toEqual([]);
+  });
+
+  it('ignores unusable windows or quiet hours in the configuration, reporting them once', async () => {
+    const clock = new TestClock(T0);
+    const errors: unknown[] = [];
+    const ended: PlayEvent[] = [];
+    const scheduler = new PlayoutScheduler({
+      clock,
+      run: async () => ({ outcome: 'completed' }),
+      config: () => ({
+        windows: [{ days: [1], from: '6h', to: '07:00' }],
+        quietHours: { from: '22:00', to: 'x' },
+      }),
+      onPlay: (e) => ended.push(e),
+      onError: (e) => errors.push(e),
+    });
+    scheduler.add(entry('a', 'normal'));
+    scheduler.add(entry('b', 'normal'));
+    await clock.runAll();
+    expect(ended.map((e) => [e.bulletinId, e.startedAt])).toEqual([
+      ['a', T0],
+      ['b', T0],
+    ]);
+    expect(errors.map((e) => (e as DeviceError).message)).toEqual([
+      'expected config.windows[0].from to be HH:MM, found "6h"',
+      'expected config.quietHours.to to be HH:MM, found "x"',
+    ]);
+  });
+
+  it('property: any windows value either schedules or is refused with a DeviceError', () => {
+    fc.assert(
+      fc.property(fc.anything(), (windows) => {
+        const t = setup();
+        try {
+          t.scheduler.add(entry('w', 'normal', { windows: windows as PlayoutEntry['windows'] }));
+        } catch (error) {
+          expect(DeviceError.isInstance(error) && error.code).toBe('invalid_message');
+        }
+      }),
+    );
   });
 
   it('falls back to Asia/Ho_Chi_Minh for an unknown time zone and reports it', async () => {

@@ -4,6 +4,8 @@ import { DeviceError } from '../errors';
 import {
   assertTimeZone,
   type BroadcastWindow,
+  checkQuietHours,
+  checkWindows,
   DEFAULT_TIME_ZONE,
   nextStartTime,
   type QuietHours,
@@ -264,6 +266,7 @@ export class PlayoutScheduler {
   #again = false;
   #closed = false;
   #idle: (() => void)[] = [];
+  #configProblems = '';
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -292,6 +295,7 @@ export class PlayoutScheduler {
       );
     }
     const startAt = toTime(input.startAt, 'startAt');
+    if (input.windows !== undefined) checkWindows(input.windows, 'windows');
     const endAt = input.endAt === undefined ? undefined : toTime(input.endAt, 'endAt');
     const count = Math.max(1, Math.floor(input.repeat?.count ?? 1));
     const intervalSec = Math.max(0, input.repeat?.intervalSec ?? 0);
@@ -513,24 +517,51 @@ export class PlayoutScheduler {
     await stopped;
   }
 
+  /** The configuration, with unusable windows, quiet hours or time zone left out (each reported once). */
   #config(): SchedulerConfig {
+    let config: SchedulerConfig;
     try {
-      return this.#options.config() ?? {};
+      config = this.#options.config() ?? {};
     } catch (error) {
       this.#report(error);
       return {};
     }
+    let clean = config;
+    const problems: unknown[] = [];
+    if (config.windows !== undefined) {
+      try {
+        checkWindows(config.windows, 'config.windows', 'invalid_config');
+      } catch (error) {
+        problems.push(error);
+        clean = { ...clean, windows: undefined };
+      }
+    }
+    if (config.quietHours !== undefined) {
+      try {
+        checkQuietHours(config.quietHours);
+      } catch (error) {
+        problems.push(error);
+        clean = { ...clean, quietHours: undefined };
+      }
+    }
+    if (config.timeZone !== undefined) {
+      try {
+        assertTimeZone(config.timeZone);
+      } catch (error) {
+        problems.push(error);
+        clean = { ...clean, timeZone: DEFAULT_TIME_ZONE };
+      }
+    }
+    const key = problems.map((p) => (p instanceof Error ? p.message : String(p))).join('\n');
+    if (key !== this.#configProblems) {
+      this.#configProblems = key;
+      for (const problem of problems) this.#report(problem);
+    }
+    return clean;
   }
 
   #timeZone(config: SchedulerConfig): string {
-    const timeZone = config.timeZone ?? DEFAULT_TIME_ZONE;
-    try {
-      assertTimeZone(timeZone);
-      return timeZone;
-    } catch (error) {
-      this.#report(error);
-      return DEFAULT_TIME_ZONE;
-    }
+    return config.timeZone ?? DEFAULT_TIME_ZONE;
   }
 
   #report(error: unknown): void {

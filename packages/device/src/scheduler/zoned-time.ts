@@ -147,6 +147,79 @@ function isoWeekday(date: LocalDate): number {
   return d === 0 ? 7 : d;
 }
 
+const FROM = /^(?:[01][0-9]|2[0-3]):[0-5][0-9]$/;
+const TO = /^(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
+
+/**
+ * Checks broadcast windows (P-B2) and returns them; throws a `DeviceError` (`invalid_message`, or
+ * the given code) naming the first bad field, e.g. `windows[1].to`, with what was expected and found.
+ *
+ * @example
+ * ```ts
+ * checkWindows([{ days: [1, 2, 3, 4, 5], from: '06:00', to: '07:00' }], 'playout.windows');
+ * ```
+ */
+export function checkWindows(
+  windows: unknown,
+  path = 'windows',
+  code: 'invalid_message' | 'invalid_config' = 'invalid_message',
+): readonly BroadcastWindow[] {
+  const fail = (where: string, expected: string, found: unknown): never => {
+    throw new DeviceError(
+      code,
+      `expected ${where} ${expected}, found ${JSON.stringify(found) ?? 'undefined'}`,
+      {
+        path: where,
+        rule: 'P-B2',
+      },
+    );
+  };
+  if (!Array.isArray(windows)) return fail(path, 'to be a list of windows', windows);
+  windows.forEach((w: unknown, i) => {
+    const at = `${path}[${i}]`;
+    if (typeof w !== 'object' || w === null) fail(at, 'to be {days, from, to}', w);
+    const { days, from, to } = w as Record<string, unknown>;
+    if (
+      !Array.isArray(days) ||
+      days.length === 0 ||
+      !days.every((d) => Number.isInteger(d) && d >= 1 && d <= 7)
+    ) {
+      fail(`${at}.days`, 'to be ISO weekdays 1–7 (at least one)', days);
+    }
+    if (typeof from !== 'string' || !FROM.test(from)) fail(`${at}.from`, 'to be HH:MM', from);
+    if (typeof to !== 'string' || !TO.test(to)) fail(`${at}.to`, 'to be HH:MM or 24:00', to);
+  });
+  return windows as BroadcastWindow[];
+}
+
+/**
+ * Checks quiet hours and returns them; throws a `DeviceError` naming the bad field otherwise.
+ *
+ * @example `checkQuietHours({ from: '22:00', to: '05:00' });`
+ */
+export function checkQuietHours(
+  quiet: unknown,
+  path = 'config.quietHours',
+  code: 'invalid_message' | 'invalid_config' = 'invalid_config',
+): QuietHours {
+  const { from, to } = (typeof quiet === 'object' && quiet !== null ? quiet : {}) as Record<string, unknown>;
+  for (const [name, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (typeof value !== 'string' || !FROM.test(value)) {
+      throw new DeviceError(
+        code,
+        `expected ${path}.${name} to be HH:MM, found ${JSON.stringify(value) ?? 'undefined'}`,
+        {
+          path: `${path}.${name}`,
+        },
+      );
+    }
+  }
+  return quiet as QuietHours;
+}
+
 function minutesOf(hhmm: string): number {
   const [h, m] = hhmm.split(':');
   return Number(h) * 60 + Number(m);
