@@ -80,9 +80,8 @@ export async function startBoard(config: BoardConfig): Promise<RunningBoard> {
   });
   device.on('event', (event) => {
     // A revoked bulletin leaves the idle rotation too, not only the screen.
-    if (event.type === 'command' && event.ok && event.commandType === 'bulletin.revoke') {
-      const revoked = (event as { bulletinId?: unknown }).bulletinId;
-      if (typeof revoked === 'string') display.forget(revoked);
+    if (event.type === 'command' && event.ok && event.commandType === 'bulletin.revoke' && event.bulletinId) {
+      display.forget(event.bulletinId);
     }
     config.onEvent?.(event);
   });
