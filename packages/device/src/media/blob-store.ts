@@ -71,9 +71,9 @@ export class MemoryBlobStore implements BlobStore {
     return this.#blobs.has(sha256);
   }
 
-  /** @example `const bytes = await store.get(sha)` */
+  /** A copy of the bytes, so that no reader can alter what was verified. @example `const bytes = await store.get(sha)` */
   async get(sha256: string): Promise<Uint8Array | undefined> {
-    return this.#blobs.get(sha256);
+    return this.#blobs.get(sha256)?.slice();
   }
 
   /** Stores a copy of `bytes`. @example `await store.put(sha, bytes)` */

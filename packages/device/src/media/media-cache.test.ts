@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceError } from '../errors';
+import { PlayoutScheduler } from '../scheduler/playout-scheduler';
+import { TestClock } from '../scheduler/test-clock';
 import { MemoryBlobStore } from './blob-store';
 import { FileBlobStore } from './file-blob-store';
 import { MediaCache, type MediaRef } from './media-cache';
@@ -220,6 +222,44 @@ describe('MediaCache', () => {
       false,
       true,
     ]);
+  });
+
+  it('keeps media of bulletins the scheduler still has to play', async () => {
+    const clock = new TestClock(Date.now());
+    const scheduler = new PlayoutScheduler({
+      clock,
+      run: async () => ({ outcome: 'completed' }),
+      config: () => ({}),
+      onPlay: () => undefined,
+    });
+    const store = new MemoryBlobStore();
+    const cache = new MediaCache({ store, limitBytes: 25, inUse: (s) => scheduler.usesMedia(s) });
+    const tonight = serve(text('tonight---'));
+    const media = await cache.ensure(tonight);
+    scheduler.add({
+      bulletinId: 'evening-news',
+      version: 1,
+      priority: 'normal',
+      category: 'news',
+      lang: 'vi',
+      media,
+      startAt: clock.now() + 3_600_000,
+    });
+    await cache.ensure(serve(text('other-1---')));
+    await cache.ensure(serve(text('other-2---')));
+    expect(await store.has(tonight.sha256)).toBe(true);
+    await clock.runAll(); // played: no longer in use
+    await cache.ensure(serve(text('other-3---')));
+    expect(await store.has(tonight.sha256)).toBe(false);
+  });
+
+  it('hands out copies: changing returned bytes does not change the cache', async () => {
+    const bytes = text('nguyên vẹn');
+    const ref = serve(bytes);
+    const cache = new MediaCache({ store: new MemoryBlobStore(), limitBytes: 1000 });
+    (await cache.ensure(ref)).bytes!.fill(0);
+    (await cache.ensure(ref)).bytes!.fill(0);
+    expect((await cache.ensure(ref)).bytes).toEqual(bytes);
   });
 
   it('refuses media larger than the whole cache before downloading it', async () => {
