@@ -212,3 +212,25 @@ describe('CommandPlayer live relay from a local HTTP server', () => {
     }
   });
 });
+
+describe('CommandPlayer on an ALSA output device', () => {
+  // The ALSA "file" plugin stands in for a sound card: the players open it as they would hw:0.
+  const output = 'file:FILE=/dev/null,FORMAT=raw';
+
+  it('plays through mpg123, ffmpeg and aplay, and refuses a file that is not MP3 before mpg123 gets it', async () => {
+    const p = await CommandPlayer.detect({ programs: ['mpg123', 'ffmpeg', 'aplay'], output });
+    expect(await p.play({ path: mp3 }, { volume: 30 })).toEqual({ outcome: 'completed' });
+    expect(await p.play({ path: wav })).toEqual({ outcome: 'completed' });
+    expect(await (await CommandPlayer.detect({ programs: ['ffmpeg'], output })).play({ path: mp3 })).toEqual({
+      outcome: 'completed',
+    });
+    const notMp3 = join(dir.dir, 'really-a-wav.mp3');
+    const { copyFile } = await import('node:fs/promises');
+    await copyFile(wav, notMp3);
+    const result = await p.play({ path: notMp3 });
+    expect(result).toEqual({
+      outcome: 'failed',
+      reason: `mpg123: ${notMp3} is not MPEG audio (no frame header in its first 4 KiB)`,
+    });
+  });
+});

@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlayResult } from '@nguon/device';
 import { RadioError } from './errors';
+import { looksLikeMpegAudio } from './mpeg-sniff';
 import { paceStream } from './pcm-pacer';
 import { type AudioPlayer, type AudioSource, checkVolume, codecOf, type PlayOptions } from './player';
 import { parseWav } from './wav';
@@ -234,6 +235,17 @@ export class CommandPlayer implements AudioPlayer {
         return {
           outcome: 'failed',
           reason: `aplay: ${input} is not a playable WAV file: ${(error as Error).message}`,
+        };
+      }
+    }
+    if (program === 'mpg123' && !isNull && source.path !== undefined) {
+      // On a sound card mpg123 skips what it cannot decode and exits 0, so a file that is not MP3 at
+      // all would count as played. (The null output counts the decoded audio instead.)
+      const head = await readHead(input).catch(() => undefined);
+      if (head !== undefined && !looksLikeMpegAudio(head)) {
+        return {
+          outcome: 'failed',
+          reason: `mpg123: ${input} is not MPEG audio (no frame header in its first 4 KiB)`,
         };
       }
     }
