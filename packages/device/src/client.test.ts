@@ -12,6 +12,7 @@ import type { DeviceEvent } from './events';
 import { FileStore } from './file-store';
 import { MemoryBlobStore } from './media';
 import { NullAdapter } from './null-adapter';
+import { TestClock } from './scheduler';
 import { MemoryStore } from './store';
 import {
   generateDeviceKey,
@@ -709,6 +710,47 @@ describe('DeviceClient commands on aedes', () => {
       ]);
       const starts = receipts.map((r) => Date.parse(String(r?.startedAt)));
       expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(990);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('DeviceClient session details on aedes', () => {
+  const aedes = targets[0] as Target;
+
+  it('P-TP1/P-H2: every subscription is in place before hello; P-H4: status every heartbeatSec', async () => {
+    const order: string[] = [];
+    const onSubscribe = (subs: { topic: string }[], client: { id: string } | null) => {
+      if (client?.id.startsWith('t-'))
+        order.push(...subs.map((x) => `sub ${x.topic.split('/').slice(3).join('/')}`));
+    };
+    const onPublish = (packet: { topic: string }, client: { id: string } | null) => {
+      if (client?.id.startsWith('t-') && packet.topic.endsWith('/evt/hello')) order.push('hello');
+    };
+    broker.aedes.on('subscribe', onSubscribe as never);
+    broker.aedes.on('publish', onPublish as never);
+    const clock = new TestClock(Date.now());
+    const h = await setup(aedes, { clock });
+    try {
+      broker.aedes.removeListener('subscribe', onSubscribe as never);
+      broker.aedes.removeListener('publish', onPublish as never);
+      const mine = order.filter((o) => o === 'hello' || o.includes(h.deviceId) || o.includes(`area/`));
+      expect(mine.at(-1)).toBe('hello');
+      expect(mine).toContain(`sub dev/${h.deviceId}/cmd`);
+      expect(mine).toContain(`sub area/${h.unit}`);
+      expect(mine).toContain(`sub area/${h.province}`);
+      await h.device.idle();
+      await h.system.waitFor((m) => m.type === 'ack' && m.deviceId === h.deviceId);
+      const statuses = () => h.system.of(h.deviceId, 'status').length;
+      const before = statuses();
+      expect(before).toBe(1);
+      await clock.advance(60_000);
+      await waitUntil(() => statuses() === before + 1);
+      await clock.advance(60_000);
+      await waitUntil(() => statuses() === before + 2);
+      const last = h.system.of(h.deviceId, 'status').at(-1);
+      expect(last?.message.body).toMatchObject({ state: 'idle', uptimeSec: 120, configVersion: 1 });
     } finally {
       await h.close();
     }

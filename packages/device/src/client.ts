@@ -614,6 +614,7 @@ export class DeviceClient {
     if (body.config.configVersion >= this.#config.configVersion) {
       await this.#applyConfig(
         body.config.configVersion === this.#config.configVersion ? undefined : body.config,
+        false,
       );
     }
     if (this.#config.heartbeatSec === undefined && body.heartbeatSec !== this.#heartbeatSec) {
