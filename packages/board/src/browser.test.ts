@@ -259,6 +259,24 @@ describe('a browser board over MQTT WebSocket', () => {
     expect(
       await page.evaluate(() => (window as unknown as PageWindow).running.display.showing().layout),
     ).toBe('idle');
+    const rotation = () =>
+      page.evaluate(() =>
+        (window as unknown as PageWindow).running.display.playlist.entries(Date.now()).map((e) => e.title),
+      );
+    expect(await rotation()).toEqual([NORMAL_TITLE]);
+
+    // Revoking a bulletin also takes it out of the idle rotation of recent titles.
+    const revokeNormal = await system.send(
+      deviceId,
+      'bulletin.revoke',
+      { bulletinId: 'tb-1' },
+      { ttlSec: 600 },
+    );
+    expect(await system.waitForAck(revokeNormal.id)).toMatchObject({ ok: true });
+    await page.waitForFunction(
+      () => (window as unknown as PageWindow).running.display.playlist.entries(Date.now()).length === 0,
+    );
+    expect(await page.evaluate(() => document.querySelector('.nb-recent')?.textContent)).toBe('');
   });
 
   it('keeps its state in IndexedDB across a page reload', async () => {
