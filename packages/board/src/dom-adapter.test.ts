@@ -118,6 +118,7 @@ describe('DomBoardAdapter in Chromium', () => {
     expect(result.result).toEqual({ outcome: 'completed' });
     expect(result.after).toBe('idle');
     expect(result.recent).toBe(TITLE);
+    await page.screenshot({ path: join(screenshotDir, 'idle.png') });
   });
 
   it('sets lang and the script font for minority-language content', async () => {
@@ -313,6 +314,48 @@ describe('DomBoardAdapter in Chromium', () => {
     });
     expect(result.outcome).toBe('failed');
     expect(result.reason).toContain('no size');
+  });
+
+  it('fails the self-test of a screen without size, saying what to fix', async () => {
+    const test = await page.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      const box = document.createElement('div');
+      document.body.append(box);
+      box.style.height = '0';
+      return new w.nguon.DomBoardAdapter({ element: box, testPatternSec: 0 }).selfTest();
+    });
+    expect(test.ok).toBe(false);
+    expect(test.checks[0]).toMatchObject({ name: 'screen.size', ok: false });
+    expect(test.checks[0]?.message).toContain('give it a width and height');
+  });
+
+  it('marks priority slides and draws a long notice smaller instead of cutting it off', async () => {
+    const seen = await page.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      const long = Array.from(
+        { length: 15 },
+        (_, i) => `Điều ${i + 1}. Người dân thực hiện đúng hướng dẫn của chính quyền địa phương.`,
+      ).join('\n\n');
+      const shown = w.board.play(
+        w.item({ priority: 'priority', title: 'Quy định phòng chống dịch', text: long }),
+        new AbortController().signal,
+      );
+      const layer = document.querySelector('.nb-slide') as HTMLElement;
+      const text = layer.querySelector('.nb-text') as HTMLElement;
+      const out = {
+        band: layer.querySelector('.nb-band')?.textContent,
+        scale: Number(layer.style.getPropertyValue('--nb-scale')),
+        titleBottom: (layer.querySelector('h1') as HTMLElement).getBoundingClientRect().bottom,
+        layerBottom: layer.getBoundingClientRect().bottom,
+        textFits: text.scrollHeight <= text.clientHeight + 1,
+      };
+      await shown;
+      return out;
+    });
+    expect(seen.band).toBe('Thông tin ưu tiên');
+    expect(seen.scale).toBeLessThan(1);
+    expect(seen.titleBottom).toBeLessThan(seen.layerBottom);
+    expect(seen.textFits).toBe(true);
   });
 
   it('measures the screen in its self-test and reports its size and media in capabilities', async () => {
