@@ -9,7 +9,14 @@ export {
   type RadioAdapterOptions,
   type RadioPlayoutItem,
 } from './radio-adapter';
-export { EspeakTts, type EspeakTtsOptions, parseVoices, type SpeakOptions, type TtsEngine } from './tts';
+export {
+  EspeakTts,
+  type EspeakTtsOptions,
+  type EspeakVoice,
+  parseVoices,
+  type SpeakOptions,
+  type TtsEngine,
+} from './tts';
 export {
   attentionSignalWav,
   encodeWav,

@@ -32,7 +32,8 @@ describe('EspeakTts (real espeak-ng)', () => {
   it('announces the languages it has and refuses those it has not', async () => {
     expect(tts.languages()).toContain('vi');
     expect(tts.supports('vi-VN')).toBe(true);
-    for (const lang of ['jra', 'bdq']) {
+    expect(tts.languages()).toEqual(expect.arrayContaining(['en', 'zh', 'th']));
+    for (const lang of ['jra', 'bdq', 'km']) {
       expect(tts.supports(lang)).toBe(false);
       const error = await tts
         .synthesize('Ơi', join(dir.dir, `${lang}.wav`), { lang })
@@ -61,10 +62,12 @@ describe('parseVoices', () => {
       'Pty Language       Age/Gender VoiceName          File                 Other Languages',
       ' 5  vi              --/M      Vietnamese_(Northern) aav/vi',
       ' 5  vi-vn-x-central --/M      Vietnamese_(Central) aav/vi-VN-x-central',
+      ' 5  cmn             --/M      Chinese_(Mandarin,_latin_as_English) sit/cmn              (zh-cmn 5)(zh 5)',
     ].join('\n');
     expect(parseVoices(listing)).toEqual([
-      { tag: 'vi', name: 'Vietnamese_(Northern)' },
-      { tag: 'vi-vn-x-central', name: 'Vietnamese_(Central)' },
+      { tag: 'vi', name: 'Vietnamese_(Northern)', aliases: [] },
+      { tag: 'vi-vn-x-central', name: 'Vietnamese_(Central)', aliases: [] },
+      { tag: 'cmn', name: 'Chinese_(Mandarin,_latin_as_English)', aliases: ['zh-cmn', 'zh'] },
     ]);
   });
 });

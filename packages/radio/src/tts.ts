@@ -53,10 +53,18 @@ export interface EspeakTtsOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-interface Voice {
+/**
+ * One espeak-ng voice: its language tag, its name and the other tags it answers to.
+ *
+ * @example `const v: EspeakVoice = { tag: 'cmn', name: 'Chinese_(Mandarin)', aliases: ['zh-cmn', 'zh'] };`
+ */
+export interface EspeakVoice {
   tag: string;
   name: string;
+  aliases: string[];
 }
+
+type Voice = EspeakVoice;
 
 /**
  * A {@link TtsEngine} on espeak-ng, which ships Vietnamese voices (`vi` northern, `vi-vn-x-central`,
@@ -83,7 +91,7 @@ export class EspeakTts implements TtsEngine {
   constructor(voices: Voice[], options: EspeakTtsOptions = {}) {
     this.#path = options.path ?? 'espeak-ng';
     this.#voices = voices;
-    this.#tags = new Set(voices.map((v) => v.tag));
+    this.#tags = new Set(voices.flatMap((v) => [v.tag, ...v.aliases]));
     this.#wordsPerMinute = options.wordsPerMinute ?? 160;
     this.#env = options.env ?? process.env;
   }
@@ -111,7 +119,7 @@ export class EspeakTts implements TtsEngine {
 
   /** @example `tts.languages().includes('vi')` */
   languages(): string[] {
-    return [...new Set(this.#voices.map((v) => v.tag.split('-')[0] ?? v.tag))].sort();
+    return [...new Set([...this.#tags].map((tag) => tag.split('-')[0] ?? tag))].sort();
   }
 
   /** @example `tts.supports('jra') // false` */
@@ -173,7 +181,9 @@ export class EspeakTts implements TtsEngine {
   #voiceFor(lang: string, hint?: string): string | undefined {
     const tag = lang.toLowerCase();
     const primary = tag.split('-')[0] ?? tag;
-    const candidates = this.#voices.filter((v) => v.tag === tag || v.tag.split('-')[0] === primary);
+    const candidates = this.#voices.filter((v) =>
+      [v.tag, ...v.aliases].some((t) => t === tag || t.split('-')[0] === primary),
+    );
     if (candidates.length === 0) return undefined;
     if (hint !== undefined) {
       const words = hint
@@ -187,6 +197,7 @@ export class EspeakTts implements TtsEngine {
       );
       if (hinted !== undefined) return hinted.tag;
     }
+    // espeak-ng picks its preferred voice for a tag it knows (`en` → British English, `zh` → Mandarin).
     if (this.#tags.has(tag)) return tag;
     return this.#tags.has(primary) ? primary : candidates[0]?.tag;
   }
@@ -202,11 +213,17 @@ export function parseVoices(listing: string): Voice[] {
   for (const line of listing.split('\n')) {
     const match = /^\s*\d+\s+(\S+)\s+\S+\s+(\S+)/.exec(line);
     if (match?.[1] === undefined || match[2] === undefined) continue;
-    if (!/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/.test(match[1])) continue;
-    voices.push({ tag: match[1].toLowerCase(), name: match[2] });
+    if (!languageTag.test(match[1])) continue;
+    // "Other Languages" lists further tags the voice answers to, e.g. "(zh-cmn 5)(zh 5)".
+    const aliases = [...line.matchAll(/\(([^\s()]+) \d+\)/g)]
+      .map((m) => (m[1] ?? '').toLowerCase())
+      .filter((tag) => languageTag.test(tag));
+    voices.push({ tag: match[1].toLowerCase(), name: match[2], aliases });
   }
   return voices;
 }
+
+const languageTag = /^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/;
 
 function run(
   path: string,
