@@ -279,6 +279,21 @@ describe('a browser board over MQTT WebSocket', () => {
     expect(await page.evaluate(() => document.querySelector('.nb-recent')?.textContent)).toBe('');
   });
 
+  it('answers device.selftest with an alarm naming the failed screen check', async () => {
+    await page.evaluate(() => {
+      (document.getElementById('board') as HTMLElement).style.height = '0';
+    });
+    const selftest = await system.send(deviceId, 'device.selftest', {}, { ttlSec: 600 });
+    expect(await system.waitForAck(selftest.id)).toMatchObject({ ok: true });
+    const alarm = await system.waitFor(
+      (m) => m.type === 'alarm' && m.deviceId === deviceId && m.message.body?.code === 'selftest_failed',
+    );
+    expect(String(alarm.message.body?.message)).toContain('screen.size: the board element has no size');
+    await page.evaluate(() => {
+      (document.getElementById('board') as HTMLElement).style.height = '';
+    });
+  });
+
   it('keeps its state in IndexedDB across a page reload', async () => {
     const before = await page.evaluate(async (deviceId) => {
       const w = window as unknown as PageWindow;
