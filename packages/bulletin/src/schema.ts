@@ -1,6 +1,13 @@
 import * as z from 'zod';
 import { BULLETIN_CATEGORIES, BULLETIN_CHANNELS, BULLETIN_PRIORITIES, BULLETIN_STATUSES } from './catalogues';
-import { checkLanguageScript } from './language-script';
+import {
+  bulletinRules,
+  contentRules,
+  type RuleReport,
+  scheduleRules,
+  targetsRules,
+  windowRules,
+} from './rules';
 
 // z.enum needs a non-empty tuple of the catalogue's codes, typed as its keys.
 const keysOf = <T extends Record<string, unknown>>(o: T) =>
@@ -122,6 +129,13 @@ export const UnitCodeSchema = z
   .string()
   .regex(/^(\d{2}|\d{3}|\d{5})$/, 'expected a unit code of 2 (province), 3 (district) or 5 (commune) digits');
 
+// The cross-field rules live in rules.ts, shared with the fast path of parseBulletin; here each
+// broken rule becomes a zod issue at its path.
+const reportTo =
+  (ctx: z.RefinementCtx): RuleReport =>
+  (path, message) =>
+    ctx.addIssue({ code: 'custom', path, message });
+
 const nonBlank = (max: number, what: string) =>
   z
     .string()
@@ -172,21 +186,6 @@ export const TtsHintsSchema = z
   })
   .describe('Text-to-speech hints');
 
-function mimeFamily(
-  ctx: z.RefinementCtx,
-  media: { mime: string } | undefined,
-  family: string,
-  path: (string | number)[],
-) {
-  if (media !== undefined && !media.mime.startsWith(`${family}/`)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: [...path, 'mime'],
-      message: `expected a ${family}/* MIME type, found "${media.mime}"`,
-    });
-  }
-}
-
 /**
  * The bulletin's content in one language: title, body text, media and TTS hints. The text must be
  * written in a script that fits `lang` (see `checkLanguageScript`).
@@ -206,24 +205,7 @@ export const BulletinContentSchema = z
     video: MediaRefSchema.optional(),
     tts: TtsHintsSchema.optional(),
   })
-  .superRefine((content, ctx) => {
-    mimeFamily(ctx, content.audio, 'audio', ['audio']);
-    mimeFamily(ctx, content.video, 'video', ['video']);
-    for (const [i, image] of (content.images ?? []).entries()) mimeFamily(ctx, image, 'image', ['images', i]);
-    if (content.tts !== undefined && !content.text) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tts'],
-        message: 'tts hints need a text to read; add "text" or remove "tts"',
-      });
-    }
-    const titleProblem = checkLanguageScript(content.lang, content.title);
-    if (titleProblem) ctx.addIssue({ code: 'custom', path: ['title'], message: titleProblem });
-    if (content.text) {
-      const textProblem = checkLanguageScript(content.lang, content.text);
-      if (textProblem) ctx.addIssue({ code: 'custom', path: ['text'], message: textProblem });
-    }
-  })
+  .superRefine((content, ctx) => contentRules(content, reportTo(ctx)))
   .describe('Content in one language');
 
 /**
@@ -248,21 +230,7 @@ export const TargetsSchema = z
     deviceGroups: z.array(IdSchema).max(1_000).optional(),
     devices: z.array(IdSchema).max(100_000).optional(),
   })
-  .superRefine((targets, ctx) => {
-    if (!targets.units && !targets.deviceGroups?.length && !targets.devices?.length) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [],
-        message: 'expected at least one target: units.codes, deviceGroups or devices',
-      });
-    }
-    const lists: [string[] | undefined, (string | number)[]][] = [
-      [targets.units?.codes, ['units', 'codes']],
-      [targets.deviceGroups, ['deviceGroups']],
-      [targets.devices, ['devices']],
-    ];
-    for (const [list, path] of lists) duplicates(ctx, list, path, (v) => v);
-  })
+  .superRefine((targets, ctx) => targetsRules(targets, reportTo(ctx)))
   .describe('Targets');
 
 /**
@@ -280,16 +248,7 @@ export const BroadcastWindowSchema = z
     from: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (00:00–23:59)'),
     to: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time "HH:MM" (00:01–24:00)'),
   })
-  .superRefine((window, ctx) => {
-    if (window.to <= window.from) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: `expected "to" after "from" (${window.from}), found ${window.to}`,
-      });
-    }
-    duplicates(ctx, window.days, ['days'], String);
-  })
+  .superRefine((window, ctx) => windowRules(window, reportTo(ctx)))
   .describe('Broadcast window (Asia/Ho_Chi_Minh)');
 
 /**
@@ -317,35 +276,7 @@ export const ScheduleSchema = z
       .optional(),
     windows: z.array(BroadcastWindowSchema).max(48).optional(),
   })
-  .superRefine((schedule, ctx) => {
-    if (schedule.end !== undefined) {
-      if (!isBefore(schedule.start, schedule.end)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['end'],
-          message: `expected end after start (${schedule.start}), found ${schedule.end}`,
-        });
-      } else if (
-        schedule.repeat &&
-        schedule.repeat.count > 1 &&
-        Date.parse(schedule.start) + (schedule.repeat.count - 1) * schedule.repeat.intervalSec * 1000 >
-          Date.parse(schedule.end)
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['repeat'],
-          message: `expected all ${schedule.repeat.count} plays to start before end (${schedule.end}); lower count or intervalSec`,
-        });
-      }
-    }
-    if (schedule.repeat && schedule.repeat.count > 1 && schedule.repeat.intervalSec === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['repeat', 'intervalSec'],
-        message: 'expected intervalSec > 0 when count > 1',
-      });
-    }
-  })
+  .superRefine((schedule, ctx) => scheduleRules(schedule, reportTo(ctx)))
   .describe('Schedule');
 
 /**
@@ -410,40 +341,6 @@ export const OriginSchema = z
   .describe('Origin of an imported bulletin');
 
 /**
- * True when RFC 3339 time `a` is before `b`. Two UTC times of equal length (`…Z`, same fraction
- * digits) order like their text, which spares a `Date.parse` on the common path.
- */
-function isBefore(a: string, b: string): boolean {
-  if (a.length === b.length && a.endsWith('Z') && b.endsWith('Z')) return a < b;
-  return Date.parse(a) < Date.parse(b);
-}
-
-function duplicates<T>(
-  ctx: z.RefinementCtx,
-  list: readonly T[] | undefined,
-  path: (string | number)[],
-  key: (value: T) => string,
-) {
-  if (!list) return;
-  const seen = new Map<string, number>();
-  list.forEach((value, i) => {
-    const k = key(value);
-    const first = seen.get(k);
-    if (first === undefined) seen.set(k, i);
-    else
-      ctx.addIssue({
-        code: 'custom',
-        path: [...path, i],
-        message: `duplicate value "${k}", already at index ${first}`,
-      });
-  });
-}
-
-const APPROVED_STATES: ReadonlySet<string> = new Set(['approved', 'published', 'revoked', 'expired']);
-const PUBLISHED_STATES: ReadonlySet<string> = new Set(['published', 'revoked', 'expired']);
-const EMERGENCY_CATEGORIES: ReadonlySet<string> = new Set(['disaster_emergency', 'security_order']);
-
-/**
  * The essential-information bulletin (bản tin thông tin thiết yếu). Besides each field's own shape it
  * enforces the cross-field rules listed in the package README (unique languages, a Vietnamese
  * content, emergency requirements, workflow and time order).
@@ -475,138 +372,7 @@ export const BulletinSchema = z
     revokedAt: DateTimeSchema.optional(),
     revokeReason: z.string().min(1).max(2_000).optional(),
   })
-  .superRefine((b, ctx) => {
-    duplicates(ctx, b.channels, ['channels'], (c) => c);
-    const langs = new Map<string, number>();
-    b.contents.forEach((content, i) => {
-      const lang = content.lang.toLowerCase();
-      const first = langs.get(lang);
-      if (first === undefined) langs.set(lang, i);
-      else {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['contents', i, 'lang'],
-          message: `language "${content.lang}" already used by contents[${first}]; each language appears once`,
-        });
-      }
-      const playable = Boolean(content.text) || content.audio !== undefined;
-      if (b.channels.includes('radio_ip') && !playable) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['contents', i],
-          message:
-            'channel radio_ip needs something to play in each content: "text" (read by TTS) or "audio"',
-        });
-      }
-      const showable =
-        Boolean(content.text) || Boolean(content.images?.length) || content.video !== undefined;
-      if (b.channels.includes('board') && !showable) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['contents', i],
-          message: 'channel board needs something to show in each content: "text", "images" or "video"',
-        });
-      }
-    });
-    if (langs.size > 0 && ![...langs.keys()].some((l) => l === 'vi' || l.startsWith('vi-'))) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['contents'],
-        message:
-          `expected a Vietnamese ("vi") content, found only ${[...langs.keys()].map((l) => `"${l}"`).join(', ')}` +
-          (langs.has('vn') ? ' ("vn" is not a language tag for Vietnamese: use "vi")' : ''),
-      });
-    }
-    if (b.priority === 'emergency') {
-      if (!EMERGENCY_CATEGORIES.has(b.category)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['category'],
-          message: `emergency bulletins must be category disaster_emergency or security_order, found ${b.category}`,
-        });
-      }
-      if (b.schedule.end === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['schedule', 'end'],
-          message: 'emergency bulletins need schedule.end, when the warning stops',
-        });
-      }
-      if (b.schedule.windows?.length) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['schedule', 'windows'],
-          message: 'emergency bulletins play at once and ignore broadcast windows; remove schedule.windows',
-        });
-      }
-      if (!b.channels.includes('radio_ip') && !b.channels.includes('board')) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['channels'],
-          message: 'emergency bulletins need a channel that plays at once: radio_ip or board',
-        });
-      }
-    }
-    const approvals = b.approvals ?? [];
-    if (APPROVED_STATES.has(b.status) && !approvals.some((a) => a.decision === 'approved')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['approvals'],
-        message: `status ${b.status} needs an approval with decision "approved"`,
-      });
-    }
-    if (b.status === 'rejected' && approvals.at(-1)?.decision !== 'rejected') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['approvals'],
-        message: 'status rejected needs a last approval with decision "rejected"',
-      });
-    }
-    if (PUBLISHED_STATES.has(b.status) && b.publishedAt === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['publishedAt'],
-        message: `status ${b.status} needs publishedAt`,
-      });
-    }
-    if (b.status === 'revoked') {
-      if (b.revokedAt === undefined)
-        ctx.addIssue({ code: 'custom', path: ['revokedAt'], message: 'status revoked needs revokedAt' });
-      if (b.revokeReason === undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['revokeReason'],
-          message: 'status revoked needs revokeReason',
-        });
-    }
-    if (b.status === 'expired' && b.schedule.end === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['schedule', 'end'],
-        message: 'status expired needs schedule.end',
-      });
-    }
-    const notBefore = (
-      value: string | undefined,
-      path: (string | number)[],
-      after: string,
-      afterName: string,
-    ) => {
-      if (value !== undefined && isBefore(value, after)) {
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: `expected a time not before ${afterName} (${after}), found ${value}`,
-        });
-      }
-    };
-    notBefore(b.updatedAt, ['updatedAt'], b.createdAt, 'createdAt');
-    notBefore(b.submittedAt, ['submittedAt'], b.createdAt, 'createdAt');
-    notBefore(b.publishedAt, ['publishedAt'], b.createdAt, 'createdAt');
-    for (const [i, a] of approvals.entries())
-      notBefore(a.at, ['approvals', i, 'at'], b.createdAt, 'createdAt');
-    if (b.publishedAt !== undefined) notBefore(b.revokedAt, ['revokedAt'], b.publishedAt, 'publishedAt');
-  })
+  .superRefine((b, ctx) => bulletinRules(b, reportTo(ctx)))
   .describe('Essential-information bulletin (bản tin thông tin thiết yếu)');
 
 /**
