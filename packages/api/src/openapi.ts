@@ -12,6 +12,7 @@ import {
 import { Actual, Finding, ProgressRow } from '@nguon/indicators';
 import { trustAnchorSchema } from '@nguon/protocol';
 import * as z from 'zod';
+import { version } from '../package.json';
 import { AUTH_RULES } from './authz';
 import { PROBLEM_CODES, PROBLEM_CONTENT_TYPE, type ProblemCode, ProblemSchema, problem } from './problem';
 import { ROUTE_LIST, type Route, type RouteContent } from './routes';
@@ -25,10 +26,8 @@ import {
   UnitSchema,
 } from './schemas';
 
-declare const __NGUON_VERSION__: string | undefined;
-
-/** The version of this package (and of the contract), injected at build. @example `API_VERSION; // '0.1.0'` */
-export const API_VERSION: string = typeof __NGUON_VERSION__ === 'string' ? __NGUON_VERSION__ : '0.1.0';
+/** The version of this package, which is the version of the contract. @example `API_VERSION; // '0.1.0'` */
+export const API_VERSION: string = version;
 
 /**
  * A JSON object such as the OpenAPI document or one of its parts.

@@ -102,3 +102,14 @@ describe('route table', () => {
     expect(steps).toEqual(['submit', 'approve', 'reject', 'publish', 'revoke']);
   });
 });
+
+describe('package entry', () => {
+  it('imports nothing from node: so that it runs in browsers', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('./', import.meta.url);
+    const sources = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    expect(sources).toContain('index.ts');
+    for (const file of sources)
+      expect(readFileSync(new URL(file, dir), 'utf8'), file).not.toMatch(/from ['"]node:/);
+  });
+});
