@@ -437,6 +437,26 @@ describe('DeviceClient on aedes, rule by rule', () => {
     }
   });
 
+  it('P-D9: an unreachable media file is retried, then raises media_unavailable and a failed receipt', async () => {
+    const h = await setup(aedes, { mediaRetry: { retries: 2, delayMs: 50 } });
+    try {
+      const ref = { ...serve(randomBytes(100)), url: `${httpBase}/m/missing.mp3` };
+      await h.system.send(h.deviceId, 'bulletin.deliver', deliverBody('b-404', { media: [ref] }), {
+        ttlSec: 600,
+      });
+      const alarm = await h.system.waitFor(
+        (m) => m.type === 'alarm' && m.message.body?.code === 'media_unavailable',
+      );
+      expect(alarm.message.body?.bulletinId).toBe('b-404');
+      const receipt = await h.system.waitFor((m) => m.type === 'receipt');
+      expect(receipt.message.body).toMatchObject({ bulletinId: 'b-404', outcome: 'failed' });
+      expect(String(receipt.message.body?.reason)).toContain('media_unavailable');
+      expect(String(receipt.message.body?.reason)).toContain('after 3 attempts');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('P-Q1: an emergency preempts a normal play, which ends preempted and plays again afterwards', async () => {
     const h = await setup(aedes);
     try {

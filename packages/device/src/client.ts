@@ -119,6 +119,8 @@ export interface DeviceClientOptions {
   reconnect?: { minMs?: number; maxMs?: number };
   /** How often uncommitted receipts are re-sent (default 60000 ms, P-R2). */
   receiptResendMs?: number;
+  /** Retries of a media download that failed `media_unavailable`, and the first delay, doubling (P-D9). */
+  mediaRetry?: { retries?: number; delayMs?: number };
 }
 
 interface HeldBulletin {
@@ -328,6 +330,8 @@ export class DeviceClient {
       limitBytes: o.mediaLimitBytes ?? 512 * 1024 * 1024,
       clock: this.#corrected,
       inUse: (sha) => this.#scheduler.usesMedia(sha),
+      ...(o.mediaRetry?.retries === undefined ? {} : { retries: o.mediaRetry.retries }),
+      ...(o.mediaRetry?.delayMs === undefined ? {} : { retryDelayMs: o.mediaRetry.delayMs }),
       ...(o.fetch === undefined ? {} : { fetch: o.fetch }),
     });
     this.#resolveAttention();
@@ -727,10 +731,7 @@ export class DeviceClient {
       let cachedMain: CachedMedia | undefined;
       let cachedImages: CachedMedia[] = [];
       try {
-        [cachedMain, cachedImages] = await Promise.all([
-          main === undefined ? undefined : this.#media.ensure(main),
-          Promise.all(images.map((m) => this.#media.ensure(m))),
-        ]);
+        [cachedMain, cachedImages] = await this.#fetchMedia(main, images);
       } catch (error) {
         if (ticket.cancelled) return;
         this.#pendingDeliveries.delete(bulletin.id);
@@ -784,6 +785,16 @@ export class DeviceClient {
       this.#scheduler.add(entry);
     })();
     this.#track(task);
+  }
+
+  #fetchMedia(
+    main: MediaRef | undefined,
+    images: MediaRef[],
+  ): Promise<[CachedMedia | undefined, CachedMedia[]]> {
+    return Promise.all([
+      main === undefined ? undefined : this.#media.ensure(main),
+      Promise.all(images.map((m) => this.#media.ensure(m))),
+    ]);
   }
 
   #mainMedia(
