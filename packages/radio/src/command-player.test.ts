@@ -234,3 +234,31 @@ describe('CommandPlayer on an ALSA output device', () => {
     });
   });
 });
+
+describe('CommandPlayer when the device process dies', () => {
+  // ffplay keeps its own time and has no pipe to the device process, so nothing else would stop it.
+  it('takes its players down with it', async () => {
+    const { spawn } = await import('node:child_process');
+    const script = `
+      import { CommandPlayer } from './src/command-player.ts';
+      const p = await CommandPlayer.detect({ programs: ['ffplay'], output: 'null' });
+      p.play({ path: ${JSON.stringify(wav)} });
+      setTimeout(() => { console.log(p.pids[0]); process.exit(3); }, 300);
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += String(chunk);
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(3);
+    const pid = Number(out.trim());
+    expect(pid).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 100));
+    // Killed; reaping the orphan is then init's job (a container's init may leave it a zombie, "Z").
+    expect(processGroup(pid).filter((line) => !/^\d+\s+\d+\s+Z/.test(line))).toEqual([]);
+  });
+});

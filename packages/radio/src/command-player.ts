@@ -71,6 +71,29 @@ const ffmpegDecoder: Record<string, string> = {
 const tailBytes = 2048;
 
 /**
+ * Process groups of every play running in this Node process. Players run in their own group (so an
+ * abort can kill a decoder and its helpers together); that also means they would outlive a crashed
+ * device process, so an exit hook kills whatever is left.
+ */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function trackGroup(pid: number): void {
+  liveGroups.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const group of liveGroups) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+}
+
+/**
  * An {@link AudioPlayer} that drives real command-line players — `mpg123`, `ffplay`, `ffmpeg`,
  * `aplay` — picking for each source the first program (in preference order) that decodes its
  * codec. Each play is a child process in its own process group: an abort kills the group at once
@@ -285,6 +308,7 @@ export class CommandPlayer implements AudioPlayer {
         },
       };
       this.#running.add(running);
+      if (child.pid !== undefined) trackGroup(child.pid);
       const onAbort = () => running.stop();
       signal?.addEventListener('abort', onAbort, { once: true });
       child.stderr?.setEncoding('utf8');
@@ -306,6 +330,7 @@ export class CommandPlayer implements AudioPlayer {
       child.on('close', async (code, killedBy) => {
         const audio = await paced;
         this.#running.delete(running);
+        if (child.pid !== undefined) liveGroups.delete(child.pid);
         finished();
         signal?.removeEventListener('abort', onAbort);
         const said = lastLines(stderr);
