@@ -341,6 +341,65 @@ describe('MediaCache', () => {
   });
 });
 
+describe('MediaCache eviction (property)', () => {
+  it('stays under its limit, never evicts pinned or in-use media, and refuses only what cannot fit', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            file: fc.integer({ min: 0, max: 7 }),
+            pin: fc.boolean(),
+            unpin: fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined }),
+          }),
+          { minLength: 1, maxLength: 25 },
+        ),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 8, maxLength: 8 }),
+        fc.integer({ min: 40, max: 120 }),
+        async (steps, sizes, limit) => {
+          const blobs = sizes.map((size, i) => new Uint8Array(size).fill(i + 1));
+          const refs = blobs.map((b, i) => ({
+            url: `https://m.example.vn/${i}`,
+            sha256: sha(b),
+            size: b.byteLength,
+            mime: 'audio/mpeg',
+          }));
+          const store = new MemoryBlobStore();
+          const inUse = new Set<string>();
+          const cache = new MediaCache({
+            store,
+            limitBytes: limit,
+            retries: 0,
+            inUse: (s) => inUse.has(s),
+            fetch: async (url) =>
+              new Response(blobs[Number(String(url).split('/').pop())] as Uint8Array<ArrayBuffer>),
+          });
+          for (const step of steps) {
+            const ref = refs[step.file]!;
+            const protectedBefore = [...inUse];
+            try {
+              await cache.ensure(ref);
+              if (step.pin) inUse.add(ref.sha256);
+            } catch (error) {
+              expect(DeviceError.isInstance(error) && error.code).toBe('media_unavailable');
+              const held = (await store.list())
+                .filter((b) => inUse.has(b.sha256))
+                .reduce((t, b) => t + b.size, 0);
+              expect(held + ref.size).toBeGreaterThan(limit);
+            }
+            if (step.unpin !== undefined) inUse.delete(refs[step.unpin]!.sha256);
+            expect(await store.usedBytes()).toBeLessThanOrEqual(limit);
+            expect(await cache.usedBytes()).toBe(await store.usedBytes());
+            for (const sha256 of protectedBefore) {
+              if (inUse.has(sha256)) expect(await store.has(sha256)).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
 describe('FileBlobStore', () => {
   it('stores blobs as files named by sha256, atomically, and rebuilds the cache after a restart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'nguon-blobs-'));
