@@ -316,6 +316,22 @@ describe('DomBoardAdapter in Chromium', () => {
     expect(result.reason).toContain('no size');
   });
 
+  it('does not count a display during which the page was hidden', async () => {
+    const result = await page.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      const shown = w.board.play(w.item({ title: 'Không ai thấy hết' }), new AbortController().signal);
+      // What the browser reports when the kiosk window is minimised or covered by another tab
+      // (headless Chromium has no window to minimise, so the page's visibility is overridden).
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+      const outcome = await shown;
+      Reflect.deleteProperty(document, 'visibilityState');
+      return { outcome, visible: document.visibilityState };
+    });
+    expect(result.visible).toBe('visible');
+    expect(result.outcome).toEqual({ outcome: 'failed', reason: 'the page was hidden 0 s into the display' });
+  });
+
   it('fails the self-test of a screen without size, saying what to fix', async () => {
     const test = await page.evaluate(async () => {
       const w = window as unknown as PageWindow;

@@ -409,7 +409,9 @@ export class DomBoardAdapter implements BoardDisplay {
         mediaElement.src = this.#urlOf(track, objectUrls);
         applyVolume(mediaElement, item.volume);
         if (isVideo) {
-          if (imageElements.length > 0) mediaElement.hidden = true;
+          // The video is the main content: pictures of the same bulletin stay off screen.
+          for (const img of imageElements) img.remove();
+          imageElements.length = 0;
           pane.append(mediaElement);
         }
       }
@@ -438,11 +440,35 @@ export class DomBoardAdapter implements BoardDisplay {
     const hidden = this.#hiddenReason(layer);
     if (hidden) return { outcome: 'failed', reason: hidden };
 
-    if (mediaElement && track) return this.#playTrack(mediaElement, track, imageElements, item, signal);
-    const ms = item.emergency ? this.#emergencyMs : this.#slideMs;
-    return (await this.#rotateImages(imageElements, ms, signal))
-      ? { outcome: 'completed' }
-      : { outcome: 'interrupted', reason: 'aborted' };
+    const run = () => {
+      if (mediaElement && track) return this.#playTrack(mediaElement, track, imageElements, item, signal);
+      const ms = item.emergency ? this.#emergencyMs : this.#slideMs;
+      return this.#rotateImages(imageElements, ms, signal).then(
+        (done): PlayResult =>
+          done ? { outcome: 'completed' } : { outcome: 'interrupted', reason: 'aborted' },
+      );
+    };
+    return this.#whileVisible(run);
+  }
+
+  // A display only counts if the page stayed visible all along (P-BD1).
+  async #whileVisible(run: () => Promise<PlayResult>): Promise<PlayResult> {
+    const since = this.#clock.now();
+    let hiddenAt: number | undefined;
+    const onVisibility = () => {
+      if (hiddenAt === undefined && this.#doc.visibilityState === 'hidden') hiddenAt = this.#clock.now();
+    };
+    this.#doc.addEventListener('visibilitychange', onVisibility);
+    try {
+      const result = await run();
+      if (result.outcome !== 'completed' || hiddenAt === undefined) return result;
+      return {
+        outcome: 'failed',
+        reason: `the page was hidden ${Math.round((hiddenAt - since) / 1000)} s into the display`,
+      };
+    } finally {
+      this.#doc.removeEventListener('visibilitychange', onVisibility);
+    }
   }
 
   async #playTrack(
@@ -479,7 +505,13 @@ export class DomBoardAdapter implements BoardDisplay {
       }
     }
     void this.#rotateImages(images, (track.durationSec ?? 0) * 1000 || this.#slideMs, signal);
-    const limitMs = ((track.durationSec ?? 0) + 30) * 1000 || this.#slideMs * 4;
+    // A file that never ends (broken, or a stream) must not hold the screen for ever: allow its
+    // length plus 30 s, or one hour when neither the file nor the bulletin says how long it is.
+    const knownSec = Math.max(
+      Number.isFinite(element.duration) ? element.duration : 0,
+      track.durationSec ?? 0,
+    );
+    const limitMs = Math.round(((knownSec || 3600) + 30) * 1000);
     const outcome = await untilAborted(
       Promise.race([
         ended,
