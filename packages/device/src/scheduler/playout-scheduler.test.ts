@@ -399,6 +399,9 @@ describe('PlayoutScheduler', () => {
     const attempt = () => t.scheduler.add(entry('x', 'normal', { startAt: 'tomorrow' }));
     expect(attempt).toThrow(DeviceError);
     expect(attempt).toThrow('expected startAt as a time, found "tomorrow"');
+    expect(() => t.scheduler.add(entry('x', 'constructor' as Priority))).toThrow(
+      'expected priority to be normal, priority or emergency, found "constructor"',
+    );
   });
 
   it('rejects bad windows in a bulletin with the field, the expectation and what it found', () => {
@@ -457,6 +460,57 @@ describe('PlayoutScheduler', () => {
           expect(DeviceError.isInstance(error) && error.code).toBe('invalid_message');
         }
       }),
+    );
+  });
+
+  it('property: any entry either schedules and plays or is refused with a DeviceError, leaving the schedule alone', async () => {
+    const field = fc.oneof(
+      fc.anything(),
+      fc.constantFrom(
+        'normal',
+        'emergency',
+        'constructor',
+        '',
+        'b',
+        T0,
+        -1,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          bulletinId: fc.oneof(fc.constant('x'), field),
+          version: fc.oneof(fc.constant(2), field),
+          priority: fc.oneof(fc.constant('normal'), field),
+          startAt: fc.oneof(fc.constant(T0), field),
+          endAt: field,
+          repeat: fc.oneof(fc.constant(undefined), fc.record({ count: field, intervalSec: field })),
+          durationSec: field,
+          playsDone: field,
+        }),
+        async (fields) => {
+          const t = setup();
+          t.scheduler.add(entry('x', 'normal', { startAt: T0 + HOUR }));
+          let taken = false;
+          try {
+            taken = t.scheduler.add({
+              ...entry('x', 'normal'),
+              ...(fields as Partial<PlayoutEntry>),
+            } as PlayoutEntry);
+          } catch (error) {
+            expect(DeviceError.isInstance(error) && error.code).toBe('invalid_message');
+            expect(t.scheduler.state().queued.map((q) => [q.bulletinId, q.version])).toEqual([['x', 1]]);
+          }
+          await t.clock.runAll(100);
+          for (const e of t.ended) {
+            expect(Number.isFinite(e.startedAt) && Number.isFinite(e.endedAt)).toBe(true);
+          }
+          if (!taken) expect(t.ended.every((e) => e.version === 1)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

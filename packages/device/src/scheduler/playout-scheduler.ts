@@ -222,9 +222,15 @@ interface Current {
 
 const DAY_MS = 86_400_000;
 
-function toTime(value: number | string | Date, path: string): number {
+function toTime(value: unknown, path: string): number {
   const time =
-    typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : value.getTime();
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string'
+        ? Date.parse(value)
+        : value instanceof Date
+          ? value.getTime()
+          : Number.NaN;
   if (!Number.isFinite(time)) {
     throw new DeviceError('invalid_message', `expected ${path} as a time, found ${JSON.stringify(value)}`, {
       path,
@@ -232,6 +238,31 @@ function toTime(value: number | string | Date, path: string): number {
     });
   }
   return time;
+}
+
+function invalid(path: string, expected: string, found: unknown, rule = 'P-B2'): DeviceError {
+  return new DeviceError(
+    'invalid_message',
+    `expected ${path} to be ${expected}, found ${JSON.stringify(found) ?? String(found)}`,
+    {
+      path,
+      rule,
+    },
+  );
+}
+
+function levelOf(priority: unknown): number | undefined {
+  return typeof priority === 'string' && Object.hasOwn(LEVEL, priority)
+    ? LEVEL[priority as Priority]
+    : undefined;
+}
+
+/** A finite number at least `min`. */
+function count(value: unknown, path: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw invalid(path, `a number ≥ ${min}`, value);
+  }
+  return value;
 }
 
 function message(error: unknown): string {
@@ -286,48 +317,48 @@ export class PlayoutScheduler {
   add(input: PlayoutEntry): boolean {
     if (this.#closed)
       throw new DeviceError('closed', 'the scheduler is closed; expected add() before close()');
-    const level = LEVEL[input.priority];
-    if (level === undefined) {
-      throw new DeviceError(
-        'invalid_message',
-        `expected priority normal, priority or emergency, found ${JSON.stringify(input.priority)}`,
-        { path: 'priority', rule: 'P-Q1' },
-      );
+    // Everything is checked before anything changes, so a refused entry leaves the schedule as it was.
+    if (typeof input?.bulletinId !== 'string' || input.bulletinId === '') {
+      throw invalid('bulletinId', 'a non-empty string', input?.bulletinId);
     }
+    const version = count(input.version, 'version', 0);
+    const level = levelOf(input.priority);
+    if (level === undefined)
+      throw invalid('priority', 'normal, priority or emergency', input.priority, 'P-Q1');
     const startAt = toTime(input.startAt, 'startAt');
     if (input.windows !== undefined) checkWindows(input.windows, 'windows');
     const endAt = input.endAt === undefined ? undefined : toTime(input.endAt, 'endAt');
-    const count = Math.max(1, Math.floor(input.repeat?.count ?? 1));
-    const intervalSec = Math.max(0, input.repeat?.intervalSec ?? 0);
-    const durationSec = Math.max(0, input.durationSec ?? input.media?.durationSec ?? 0);
-    const existing = this.#entries.get(input.bulletinId);
-    const playing = this.#current?.entry.key === input.bulletinId ? this.#current : undefined;
-    const known = existing ?? playing?.entry;
-    if (known !== undefined && known.input.version >= input.version) return false;
-    if (existing !== undefined) this.#entries.delete(input.bulletinId);
-    if (playing !== undefined) {
-      playing.drop = true;
-      if (!playing.stop) this.#stop(playing, 'interrupted', `replaced by version ${input.version}`);
-    }
-    const done = Math.max(0, Math.floor(input.playsDone ?? 0));
+    const plays = Math.floor(count(input.repeat?.count ?? 1, 'repeat.count', 1));
+    const intervalSec = count(input.repeat?.intervalSec ?? 0, 'repeat.intervalSec', 0);
+    const durationSec = count(input.durationSec ?? input.media?.durationSec ?? 0, 'durationSec', 0);
+    const done = Math.floor(count(input.playsDone ?? 0, 'playsDone', 0));
     const lastStartedAt =
       done > 0 && input.lastStartedAt !== undefined
         ? toTime(input.lastStartedAt, 'lastStartedAt')
         : undefined;
+    if (done >= plays) return false;
+    const existing = this.#entries.get(input.bulletinId);
+    const playing = this.#current?.entry.key === input.bulletinId ? this.#current : undefined;
+    const known = existing ?? playing?.entry;
+    if (known !== undefined && known.input.version >= version) return false;
+    if (existing !== undefined) this.#entries.delete(input.bulletinId);
+    if (playing !== undefined) {
+      playing.drop = true;
+      if (!playing.stop) this.#stop(playing, 'interrupted', `replaced by version ${version}`);
+    }
     const entry: Entry = {
       key: input.bulletinId,
       input,
       level,
       startAt,
       endAt,
-      count,
+      count: plays,
       intervalMs: intervalSec * 1000,
-      durationMs: Number.isFinite(durationSec) ? durationSec * 1000 : 0,
+      durationMs: durationSec * 1000,
       arrival: ++this.#arrivals,
       done,
       dueAt: lastStartedAt === undefined ? startAt : Math.max(startAt, lastStartedAt + intervalSec * 1000),
     };
-    if (entry.done >= entry.count) return false;
     this.#entries.set(input.bulletinId, entry);
     this.#pump();
     return true;
@@ -372,14 +403,9 @@ export class PlayoutScheduler {
   live(session: LiveSession): boolean {
     if (this.#closed)
       throw new DeviceError('closed', 'the scheduler is closed; expected live() before close()');
-    const level = LEVEL[session.priority];
-    if (level === undefined) {
-      throw new DeviceError(
-        'invalid_message',
-        `expected priority normal, priority or emergency, found ${JSON.stringify(session.priority)}`,
-        { path: 'priority', rule: 'P-Q1' },
-      );
-    }
+    const level = levelOf(session.priority);
+    if (level === undefined)
+      throw invalid('priority', 'normal, priority or emergency', session.priority, 'P-Q1');
     const until = toTime(session.until, 'until');
     const now = this.#options.clock.now();
     this.#entries.delete(LIVE_KEY);
