@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CommandBody, commandTopic, createCommand, generateSigningKey } from '@nguon/protocol';
 import { nodeBackend } from '@nguon/protocol/node';
+import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceClient, type DeviceClientOptions } from './client';
 import type { DeviceEvent } from './events';
@@ -452,6 +453,39 @@ describe('DeviceClient on aedes, rule by rule', () => {
       expect(receipt.message.body).toMatchObject({ bulletinId: 'b-404', outcome: 'failed' });
       expect(String(receipt.message.body?.reason)).toContain('media_unavailable');
       expect(String(receipt.message.body?.reason)).toContain('after 3 attempts');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('§9: arbitrary payloads never crash the device; each is refused with an ack or dropped and counted', async () => {
+    const h = await setup(aedes);
+    try {
+      const topic = commandTopic(h.province, h.deviceId);
+      const payloads = fc.sample(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc.string({ maxLength: 300 }),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+          fc
+            .tuple(fc.base64String(), fc.base64String(), fc.base64String())
+            .map((parts) => parts.map((p) => p.replace(/[+/=]/g, '')).join('.')),
+        ),
+        { numRuns: 60, seed: 42 },
+      );
+      for (const p of payloads) await h.system.publish(topic, p);
+      await waitUntil(
+        () => h.device.badMessages + h.system.of(h.deviceId, 'ack').length - 1 >= payloads.length,
+      );
+      expect(
+        h.system
+          .of(h.deviceId, 'ack')
+          .slice(1)
+          .every((a) => a.message.body?.ok === false),
+      ).toBe(true);
+      const { id } = await h.system.send(h.deviceId, 'device.ping', {});
+      expect(await h.system.waitForAck(id)).toMatchObject({ ok: true });
+      expect(h.adapter.plays).toEqual([]);
     } finally {
       await h.close();
     }
