@@ -131,22 +131,7 @@ describe('CommandPlayer with real players and a null output', () => {
 
 describe('CommandPlayer live relay from a local HTTP server', () => {
   it('relays an endless Icecast-like MP3 stream until aborted', async () => {
-    const bytes = await readFile(mp3);
-    // 32 kbit/s = 4000 bytes/s: send 1000 bytes every 250 ms, looping the file, like a live encoder.
-    const server = await serve((req, res) => {
-      res.writeHead(200, { 'content-type': 'audio/mpeg', 'icy-name': 'Dai truyen thanh xa', 'icy-br': '32' });
-      let at = 0;
-      const send = () => {
-        const chunk = Buffer.alloc(1000);
-        for (let i = 0; i < 1000; i++) chunk[i] = bytes[(at + i) % bytes.length] as number;
-        at += 1000;
-        res.write(chunk);
-      };
-      send();
-      send();
-      const timer = setInterval(send, 250);
-      req.on('close', () => clearInterval(timer));
-    });
+    const server = await serveIcecast(new Uint8Array(await readFile(mp3)));
     try {
       for (const program of ['mpg123', 'ffmpeg'] as const) {
         const p = await player([program]);

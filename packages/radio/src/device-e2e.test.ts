@@ -13,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandPlayer } from './command-player';
 import { RadioAdapter } from './radio-adapter';
-import { serve, tempDir, writeSineMp3 } from './test-media';
+import { serve, serveIcecast, tempDir, writeSineMp3 } from './test-media';
 import { EspeakTts } from './tts';
 
 describe('a DeviceClient with RadioAdapter and real players, end to end over MQTT', () => {
@@ -140,6 +140,36 @@ describe('a DeviceClient with RadioAdapter and real players, end to end over MQT
         15_000,
       );
       expect(spoken.message.body).toMatchObject({ seq: 2, lang: 'vi', outcome: 'completed' });
+
+      // live.start: relay an Icecast stream until its `until`, then the relay ends completed.
+      const icecast = await serveIcecast(mp3);
+      try {
+        const until = new Date(Date.now() + 2500).toISOString();
+        const live = await system.send(
+          deviceId,
+          'live.start',
+          { url: `${icecast.url}/live.mp3`, format: 'icecast', priority: 'priority', until },
+          { ttlSec: 600 },
+        );
+        expect(await system.waitForAck(live.id)).toMatchObject({ ok: true });
+        await system.waitFor(
+          (m) => m.deviceId === deviceId && m.type === 'status' && m.message.body?.state === 'live',
+        );
+        const ended = await new Promise<DeviceEvent>((resolve) => {
+          const check = (e: DeviceEvent) => {
+            if (e.type === 'play.end' && e.bulletinId === live.id) resolve(e);
+          };
+          for (const e of events) check(e);
+          device.on('event', check);
+        });
+        expect(ended).toMatchObject({ outcome: 'completed' });
+        const relayed =
+          ended.type === 'play.end' ? Date.parse(ended.endedAt) - Date.parse(ended.startedAt) : 0;
+        expect(relayed).toBeGreaterThan(2000);
+        expect(relayed).toBeLessThan(3500);
+      } finally {
+        await icecast.close();
+      }
     } finally {
       await device.stop();
       await system.close();

@@ -122,6 +122,21 @@ describe('RadioAdapter with a null player', () => {
     );
   });
 
+  it('turns a volume out of range or a player that throws into a failed play', async () => {
+    const signal = new AbortController().signal;
+    const adapter = new RadioAdapter({ player: new NullPlayer(), workDir: dir.dir });
+    expect(await adapter.play(item({ volume: 140 }), signal)).toEqual({
+      outcome: 'failed',
+      reason: 'expected a volume of 0–100, found 140',
+    });
+    const throwing = new NullPlayer();
+    throwing.play = () => Promise.reject(new Error('DSP not responding on /dev/ttyS1'));
+    expect(await new RadioAdapter({ player: throwing, workDir: dir.dir }).play(item(), signal)).toEqual({
+      outcome: 'failed',
+      reason: 'DSP not responding on /dev/ttyS1',
+    });
+  });
+
   it('announces codecs, TTS languages and live formats', () => {
     const caps = new RadioAdapter({ player: new NullPlayer(), tts }).capabilities();
     expect(caps.audio?.codecs).toEqual(['mp3', 'wav']);

@@ -109,6 +109,16 @@ export class RadioAdapter implements PlayoutAdapter {
 
   /** @example `await adapter.play(item, controller.signal)` */
   async play(item: RadioPlayoutItem, signal: AbortSignal): Promise<PlayResult> {
+    // The runtime counts on play() resolving: a player of your own that throws becomes a failed play.
+    try {
+      return await this.#play(item, signal);
+    } catch (error) {
+      if (signal.aborted) return { outcome: 'interrupted', reason: 'aborted' };
+      return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async #play(item: RadioPlayoutItem, signal: AbortSignal): Promise<PlayResult> {
     const volume = checkVolume(item.volume);
     if (signal.aborted) return { outcome: 'interrupted', reason: 'aborted before start' };
     let note: string | undefined;

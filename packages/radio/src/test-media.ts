@@ -104,3 +104,24 @@ export async function serve(
       }),
   };
 }
+
+/**
+ * An endless Icecast-like MP3 stream: the file's bytes looped at 32 kbit/s (1000 bytes every 250 ms,
+ * after a 2000-byte head start), with the ICY headers an Icecast server sends.
+ */
+export function serveIcecast(mp3: Uint8Array): ReturnType<typeof serve> {
+  return serve((req, res) => {
+    res.writeHead(200, { 'content-type': 'audio/mpeg', 'icy-name': 'Dai truyen thanh xa', 'icy-br': '32' });
+    let at = 0;
+    const send = () => {
+      const chunk = Buffer.alloc(1000);
+      for (let i = 0; i < 1000; i++) chunk[i] = mp3[(at + i) % mp3.length] as number;
+      at += 1000;
+      res.write(chunk);
+    };
+    send();
+    send();
+    const timer = setInterval(send, 250);
+    req.on('close', () => clearInterval(timer));
+  });
+}
