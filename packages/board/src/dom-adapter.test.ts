@@ -174,6 +174,7 @@ describe('DomBoardAdapter in Chromium', () => {
         bannerColour: getComputedStyle(banner).backgroundColor,
         title: layer.querySelector('h1')?.textContent,
         role: layer.getAttribute('role'),
+        scale: Number(layer.style.getPropertyValue('--nb-scale')),
         layout: w.board.showing().layout,
       };
     }, EMERGENCY_TITLE);
@@ -186,6 +187,7 @@ describe('DomBoardAdapter in Chromium', () => {
     expect(seen.bannerColour).toBe('rgb(200, 16, 46)');
     expect(seen.title).toBe(EMERGENCY_TITLE);
     expect(seen.role).toBe('alert');
+    expect(seen.scale).toBeGreaterThan(1); // a short emergency is drawn larger than a slide
     expect(seen.layout).toBe('emergency');
     await page.screenshot({ path: join(screenshotDir, 'emergency.png') });
 

@@ -436,7 +436,7 @@ export class DomBoardAdapter implements BoardDisplay {
       if (decoded.aborted) return { outcome: 'interrupted', reason: 'aborted' };
       if (decoded.value) return { outcome: 'failed', reason: decoded.value };
     }
-    this.#fit(layer);
+    this.#fit(layer, item.emergency);
     const hidden = this.#hiddenReason(layer);
     if (hidden) return { outcome: 'failed', reason: hidden };
 
@@ -571,11 +571,12 @@ export class DomBoardAdapter implements BoardDisplay {
     return undefined;
   }
 
-  // Shrinks the text step by step until title and text fit the layer: a long notice is drawn
-  // smaller rather than cut off.
-  #fit(layer: HTMLElement): void {
+  // Picks the largest text size at which title and text fit the layer: a long notice is drawn
+  // smaller rather than cut off, and a short emergency larger, to be read from across the street.
+  #fit(layer: HTMLElement, emergency: boolean): void {
     const text = layer.querySelector<HTMLElement>('.nb-text');
-    for (const scale of [1, 0.9, 0.8, 0.7, 0.6, 0.52, 0.45, 0.38]) {
+    const larger = emergency ? [1.8, 1.55, 1.3, 1.15] : [];
+    for (const scale of [...larger, 1, 0.9, 0.8, 0.7, 0.6, 0.52, 0.45, 0.38]) {
       layer.style.setProperty('--nb-scale', String(scale));
       const textFits = !text || text.scrollHeight <= text.clientHeight + 1;
       if (textFits && layer.scrollHeight <= layer.clientHeight + 1) return;
