@@ -282,6 +282,41 @@ describe('MediaCache', () => {
     expect(() => new MediaCache({ store: new MemoryBlobStore(), limitBytes: 0 })).toThrow(
       'expected limitBytes > 0',
     );
+    const sized = await rejection(
+      cache.ensure({ url: `${base}/x`, sha256: 'a'.repeat(64), size: 1.5, mime: 'audio/mpeg' }),
+    );
+    expect(sized.message).toBe('expected media.size to be a whole number of bytes, found 1.5');
+  });
+
+  it('property: any media reference is fetched or refused with a DeviceError, never a crash', async () => {
+    const cache = new MediaCache({
+      store: new MemoryBlobStore(),
+      limitBytes: 1000,
+      retries: 0,
+      fetch: async () => new Response(text('abc') as Uint8Array<ArrayBuffer>),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          url: fc.oneof(fc.constant('https://m.example.vn/a'), fc.anything()),
+          sha256: fc.oneof(fc.constant(sha(text('abc'))), fc.stringMatching(/^[0-9a-f]{64}$/), fc.anything()),
+          size: fc.oneof(fc.constant(3), fc.anything(), fc.integer()),
+          mime: fc.oneof(fc.constant('audio/mpeg'), fc.anything()),
+        }),
+        async (ref) => {
+          try {
+            const media = await cache.ensure(ref as MediaRef);
+            expect(media.sha256).toBe(sha(text('abc')));
+          } catch (error) {
+            expect(DeviceError.isInstance(error)).toBe(true);
+            expect(['invalid_message', 'media_integrity', 'media_unavailable']).toContain(
+              (error as DeviceError).code,
+            );
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('property: ensure succeeds exactly when the bytes match, and fails only with typed errors', async () => {

@@ -47,6 +47,22 @@ export interface MediaCacheOptions {
   retryDelayMs?: number;
 }
 
+function checkRef(ref: MediaRef): void {
+  const fail = (path: string, expected: string, found: unknown): never => {
+    throw new DeviceError(
+      'invalid_message',
+      `expected ${path} to be ${expected}, found ${JSON.stringify(found) ?? String(found)}`,
+      { path, rule: 'P-M1' },
+    );
+  };
+  if (typeof ref !== 'object' || ref === null) fail('media', 'a reference {url, sha256, size, mime}', ref);
+  assertSha256(ref.sha256, 'media.sha256');
+  if (typeof ref.url !== 'string' || !URL.canParse(ref.url)) fail('media.url', 'an absolute URL', ref.url);
+  if (!Number.isSafeInteger(ref.size) || ref.size < 0)
+    fail('media.size', 'a whole number of bytes', ref.size);
+  if (typeof ref.mime !== 'string' || ref.mime === '') fail('media.mime', 'a MIME type', ref.mime);
+}
+
 function detail(error: unknown): string {
   if (error instanceof Error) {
     const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
@@ -135,7 +151,7 @@ export class MediaCache {
    * ```
    */
   async ensure(ref: MediaRef): Promise<CachedMedia & { durationSec?: number }> {
-    assertSha256(ref.sha256, 'media.sha256');
+    checkRef(ref);
     await this.#load();
     const sha = ref.sha256;
     if (this.#lru.has(sha) && (await this.#store.has(sha))) {
