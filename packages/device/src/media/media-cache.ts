@@ -47,6 +47,16 @@ export interface MediaCacheOptions {
   retryDelayMs?: number;
 }
 
+/** `URL.canParse` is missing from browsers before 2023 that boards still run. */
+function isAbsoluteUrl(text: string): boolean {
+  try {
+    new URL(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function checkRef(ref: MediaRef): void {
   const fail = (path: string, expected: string, found: unknown): never => {
     throw new DeviceError(
@@ -57,7 +67,7 @@ function checkRef(ref: MediaRef): void {
   };
   if (typeof ref !== 'object' || ref === null) fail('media', 'a reference {url, sha256, size, mime}', ref);
   assertSha256(ref.sha256, 'media.sha256');
-  if (typeof ref.url !== 'string' || !URL.canParse(ref.url)) fail('media.url', 'an absolute URL', ref.url);
+  if (typeof ref.url !== 'string' || !isAbsoluteUrl(ref.url)) fail('media.url', 'an absolute URL', ref.url);
   if (!Number.isSafeInteger(ref.size) || ref.size < 0)
     fail('media.size', 'a whole number of bytes', ref.size);
   if (typeof ref.mime !== 'string' || ref.mime === '') fail('media.mime', 'a MIME type', ref.mime);
