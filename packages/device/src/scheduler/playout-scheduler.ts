@@ -486,7 +486,7 @@ export class PlayoutScheduler {
     if (this.#current !== undefined && uses(this.#current.entry.input)) return true;
     for (const entry of this.#entries.values()) if (uses(entry.input)) return true;
     const signal = this.#config().attentionSignal;
-    return typeof signal === 'object' && signal.sha256 === sha256;
+    return typeof signal === 'object' && signal !== null && signal.sha256 === sha256;
   }
 
   /**
