@@ -16,7 +16,27 @@ function compile(path: string): Segment[] {
     });
 }
 
-const COMPILED = ROUTE_LIST.map((route) => ({ route, segments: compile(route.path) }));
+// `score` ranks routes that fit the same path: literal segments first, then affixed parameters.
+type Compiled = { route: Route; segments: Segment[]; score: number };
+
+function scoreOf(segments: readonly Segment[]): number {
+  return segments.reduce((sum, seg) => sum + ('literal' in seg ? 2 : seg.prefix || seg.suffix ? 1 : 0), 0);
+}
+
+// Routes by segment count and their first two segments when those are literal (all of v1's are), so a
+// request is compared with a handful of routes only; the others go to `loose`, tried every time.
+const bucketKey = (count: number, first: string | undefined, second: string | undefined) =>
+  `${count}|${first ?? ''}|${second ?? ''}`;
+const BUCKETS = new Map<string, Compiled[]>();
+const LOOSE: Compiled[] = [];
+for (const route of ROUTE_LIST) {
+  const segments = compile(route.path);
+  const [a, b] = segments;
+  if (a && 'literal' in a && (b === undefined || 'literal' in b)) {
+    const key = bucketKey(segments.length, a.literal, b?.literal);
+    BUCKETS.set(key, [...(BUCKETS.get(key) ?? []), { route, segments, score: scoreOf(segments) }]);
+  } else LOOSE.push({ route, segments, score: scoreOf(segments) });
+}
 
 /**
  * The names of the `{param}`s of a path template, as a type.
@@ -132,62 +152,64 @@ export interface RouteMiss {
  * ```
  */
 export function matchRoute(method: string, path: string): RouteMatch | RouteMiss {
-  const wanted = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
-  const cut = path.search(/[?#]/);
+  const upper = method.toUpperCase();
+  const wanted = upper === 'HEAD' ? 'GET' : upper;
+  const q = path.indexOf('?');
+  const h = path.indexOf('#');
+  const cut = q === -1 ? h : h === -1 ? q : Math.min(q, h);
   const pathname = cut === -1 ? path : path.slice(0, cut);
-  if (!pathname.startsWith('/')) return miss(404, `expected a path starting with "/", found "${pathname}"`);
+  if (pathname.charCodeAt(0) !== 47)
+    return miss(404, `expected a path starting with "/", found "${pathname}"`);
   const parts = pathname.slice(1).split('/');
-  let best: { route: Route; params: Record<string, string>; score: number } | undefined;
-  const allow = new Set<HttpMethod>();
-  let malformed: string | undefined;
-  for (const { route, segments } of COMPILED) {
-    if (segments.length !== parts.length) continue;
+  const bucket = BUCKETS.get(bucketKey(parts.length, parts[0], parts.length > 1 ? parts[1] : undefined));
+  const candidates = LOOSE.length === 0 ? (bucket ?? []) : [...(bucket ?? []), ...LOOSE];
+  // Compare shapes first (no decoding); decode only the parameters of the route that wins.
+  let best: Compiled | undefined;
+  let allow: HttpMethod[] | undefined;
+  for (const candidate of candidates) {
+    if (!shapeMatches(candidate.segments, parts)) continue;
+    if (candidate.route.method !== wanted) (allow ??= []).push(candidate.route.method);
+    else if (best === undefined || candidate.score > best.score) best = candidate;
+  }
+  if (best) {
     const params: Record<string, string> = {};
-    let score = 0;
-    let matched = true;
-    for (let i = 0; i < segments.length && matched; i++) {
-      const seg = segments[i] as Segment;
+    for (let i = 0; i < best.segments.length; i++) {
+      const seg = best.segments[i] as Segment;
+      if ('literal' in seg) continue;
       const part = parts[i] as string;
-      if ('literal' in seg) {
-        matched = seg.literal === part;
-        score += 2;
-        continue;
-      }
-      if (
-        part.length <= seg.prefix.length + seg.suffix.length ||
-        !part.startsWith(seg.prefix) ||
-        !part.endsWith(seg.suffix)
-      ) {
-        matched = false;
-        continue;
-      }
-      const raw = part.slice(seg.prefix.length, part.length - seg.suffix.length);
       try {
-        params[seg.param] = decodeURIComponent(raw);
+        params[seg.param] = decodeURIComponent(
+          part.slice(seg.prefix.length, part.length - seg.suffix.length),
+        );
       } catch {
-        malformed ??= `path segment ${i + 1} ("${part}") has a malformed percent-escape`;
-        matched = false;
-        continue;
+        return miss(400, `path segment ${i + 1} ("${part}") has a malformed percent-escape`);
       }
-      if (seg.prefix || seg.suffix) score += 1;
     }
-    if (!matched) continue;
-    if (route.method !== wanted) {
-      allow.add(route.method);
-      continue;
+    return { ok: true, operationId: best.route.operationId, route: best.route, params };
+  }
+  if (allow) {
+    const methods = [...new Set(allow)].sort();
+    return { ...miss(405, `${pathname} accepts ${methods.join(', ')}, not ${upper}`), allow: methods };
+  }
+  return miss(404, `no route for ${upper} ${pathname}`);
+}
+
+function shapeMatches(segments: readonly Segment[], parts: readonly string[]): boolean {
+  if (segments.length !== parts.length) return false;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i] as Segment;
+    const part = parts[i] as string;
+    if ('literal' in seg) {
+      if (seg.literal !== part) return false;
+    } else if (
+      part.length <= seg.prefix.length + seg.suffix.length ||
+      !part.startsWith(seg.prefix) ||
+      !part.endsWith(seg.suffix)
+    ) {
+      return false;
     }
-    if (best === undefined || score > best.score) best = { route, params, score };
   }
-  if (best) return { ok: true, operationId: best.route.operationId, route: best.route, params: best.params };
-  if (malformed) return miss(400, malformed);
-  if (allow.size > 0) {
-    const methods = [...allow].sort();
-    return {
-      ...miss(405, `${pathname} accepts ${methods.join(', ')}, not ${method.toUpperCase()}`),
-      allow: methods,
-    };
-  }
-  return miss(404, `no route for ${method.toUpperCase()} ${pathname}`);
+  return true;
 }
 
 function miss(status: 400 | 404 | 405, detail: string): RouteMiss {
