@@ -438,7 +438,7 @@ describe('DeviceClient on aedes, rule by rule', () => {
     }
   });
 
-  it('P-D9: an unreachable media file is retried, then raises media_unavailable and a failed receipt', async () => {
+  it('P-D8: an unreachable media file is retried, then raises media_unavailable and a failed receipt', async () => {
     const h = await setup(aedes, { mediaRetry: { retries: 2, delayMs: 50 } });
     try {
       const ref = { ...serve(randomBytes(100)), url: `${httpBase}/m/missing.mp3` };
@@ -742,7 +742,7 @@ describe('DeviceClient commands on aedes', () => {
     }
   });
 
-  it('P-D5: an accepted bulletin with repeats left survives a restart and plays only the plays left', async () => {
+  it('P-D4: an accepted bulletin with repeats left survives a restart and plays only the plays left', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'nguon-device-'));
     dirs.push(dir);
     const h = await setup(aedes, { store: new FileStore(dir) });

@@ -119,7 +119,7 @@ export interface DeviceClientOptions {
   reconnect?: { minMs?: number; maxMs?: number };
   /** How often uncommitted receipts are re-sent (default 60000 ms, P-R2). */
   receiptResendMs?: number;
-  /** Retries of a media download that failed `media_unavailable`, and the first delay, doubling (P-D9). */
+  /** Retries of a media download that failed `media_unavailable`, and the first delay, doubling (P-D8). */
   mediaRetry?: { retries?: number; delayMs?: number };
 }
 
@@ -835,7 +835,7 @@ export class DeviceClient {
     await this.#o.store.delete(`bulletin/${id}`);
   }
 
-  /** P-D5: accepted bulletins survive a reboot, with the plays already done counted. */
+  /** P-D4: accepted bulletins survive a reboot, with the plays already done counted. */
   async #restoreBulletins(): Promise<void> {
     const now = this.#corrected.now();
     for (const key of await this.#o.store.keys('bulletin/')) {
@@ -884,7 +884,7 @@ export class DeviceClient {
       startedAt: new Date(e.startedAt).toISOString(),
       endedAt: new Date(e.endedAt).toISOString(),
     });
-    // Count the play against the bulletin held (P-D5) unless it comes back anyway: preempted plays are
+    // Count the play against the bulletin held (P-D4) unless it comes back anyway: preempted plays are
     // rescheduled, and a play cut by shutdown is played again after the restart.
     const held = e.live === true ? undefined : this.#bulletins.get(e.bulletinId);
     if (held !== undefined && held.version === e.version) {

@@ -12,7 +12,7 @@ import type { CommandOf } from '@nguon/protocol';
 export type DeviceConfig = CommandOf<'config.set'>['body'];
 
 /**
- * Defaults where the system has said nothing (P-D4): volume 80, emergency volume 100, heartbeat
+ * Defaults where the system has said nothing (P-D3): volume 80, emergency volume 100, heartbeat
  * 60 s, languages `['vi']`, time zone Asia/Ho_Chi_Minh.
  *
  * @example `const volume = config.volume ?? CONFIG_DEFAULTS.volume`

@@ -8,7 +8,7 @@ import {
   parseDeviceRunConfig,
 } from '@nguon/device';
 import { createNodeDevice } from '@nguon/device/node';
-import { CommandPlayer, RadioAdapter } from '@nguon/radio';
+import { CommandPlayer, EspeakTts, RadioAdapter } from '@nguon/radio';
 import type { Command } from 'commander';
 import { CliExit, type CliIo } from '../io';
 
@@ -41,7 +41,9 @@ async function loadConfig(file: string, io: CliIo): Promise<DeviceRunConfig> {
 async function createAdapter(config: DeviceRunConfig, io: CliIo): Promise<PlayoutAdapter> {
   if (config.kind === 'radio' && config.player === 'command') {
     const player = await CommandPlayer.detect({ env: io.env });
-    return new RadioAdapter({ player });
+    // Text bulletins are spoken when espeak-ng is installed; without it they end `failed`.
+    const tts = await EspeakTts.detect({ env: io.env }).catch(() => undefined);
+    return new RadioAdapter({ player, ...(tts === undefined ? {} : { tts }) });
   }
   // Boards run headless here: a board renders in a browser (@nguon/board); the reference device
   // only proves the protocol side, timing each display with the null adapter.
