@@ -398,6 +398,51 @@ describe('DomBoardAdapter in Chromium', () => {
     expect(caps.display?.mime.some((m: string) => m.startsWith('video/'))).toBe(true);
   });
 
+  it('follows a brightness schedule in Vietnam time, across midnight, and refuses a wrong period', async () => {
+    const seen = await page.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      let now = Date.parse('2026-11-26T15:30:00Z'); // 22:30 in Hà Nội
+      const timers: { at: number; fn: () => void }[] = [];
+      const clock = {
+        now: () => now,
+        setTimeout: (fn: () => void, ms: number) => timers.push({ at: now + ms, fn }),
+        clearTimeout: () => undefined,
+      };
+      const levels: number[] = [];
+      const board = new w.nguon.DomBoardAdapter({
+        element: document.getElementById('board')!,
+        clock,
+        rotationSec: false,
+        brightness: 90,
+        brightnessSchedule: [{ from: '22:00', to: '05:00', level: 20 }],
+        onBrightness: (l) => {
+          levels.push(l);
+        },
+      });
+      const atNight = board.brightness();
+      now = Date.parse('2026-11-26T23:10:00Z'); // 06:10 the next morning
+      for (const timer of timers.splice(0)) if (timer.at <= now + 60_000) timer.fn();
+      const morning = board.brightness();
+      let refused = '';
+      try {
+        new w.nguon.DomBoardAdapter({
+          element: document.getElementById('board')!,
+          brightnessSchedule: [{ from: '22:00', to: '25:00', level: 20 }],
+        });
+      } catch (error) {
+        refused = (error as Error).message;
+      }
+      await board.close();
+      return { atNight, morning, levels, refused };
+    });
+    expect(seen.atNight).toBe(20);
+    expect(seen.morning).toBe(90);
+    expect(seen.levels).toEqual([20, 90]);
+    expect(seen.refused).toBe(
+      'DomBoardAdapter options.brightnessSchedule[0].to: expected HH:MM, found "25:00"',
+    );
+  });
+
   it('dims for night but shows emergencies at full brightness', async () => {
     const seen = await page.evaluate(async () => {
       const w = window as unknown as PageWindow;

@@ -38,10 +38,28 @@ export interface DomBoardAdapterOptions {
   brightness?: number;
   /** Called with every new brightness (0–100), e.g. to drive the panel's backlight. */
   onBrightness?: (level: number) => void | Promise<void>;
+  /**
+   * Brightness by time of day in `timeZone`, e.g. `[{ from: '22:00', to: '05:00', level: 30 }]`:
+   * the first period that holds the current time wins; outside them, `brightness` applies.
+   */
+  brightnessSchedule?: BrightnessPeriod[];
   /** `hello` says the screen is colour (default true); set false for monochrome LED boards. */
   color?: boolean;
   /** MIME types announced in `hello` (default: images the browser decodes, video and audio it can play). */
   mime?: string[];
+}
+
+/**
+ * A period of the day with its own brightness; `to` earlier than `from` crosses midnight, `to` may
+ * be `24:00`.
+ *
+ * @example `const night: BrightnessPeriod = { from: '22:00', to: '05:00', level: 30 };`
+ */
+export interface BrightnessPeriod {
+  from: string;
+  to: string;
+  /** 0–100. */
+  level: number;
 }
 
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/svg+xml', 'image/avif'];
@@ -108,6 +126,10 @@ export class DomBoardAdapter implements BoardDisplay {
   #active: AbortController | undefined;
   #media: HTMLMediaElement | undefined;
   #brightness: number;
+  #baseBrightness: number;
+  readonly #schedule: { from: number; to: number; level: number }[];
+  readonly #localTime: Intl.DateTimeFormat;
+  #scheduleTimer: unknown;
   #showing: ShowingState;
   #idleTimers: unknown[] = [];
   #closed = false;
@@ -138,11 +160,21 @@ export class DomBoardAdapter implements BoardDisplay {
     this.#onBrightness = options.onBrightness;
     this.#color = options.color ?? true;
     this.#mime = options.mime;
-    this.#brightness = level('brightness', options.brightness ?? 100);
+    this.#baseBrightness = level('brightness', options.brightness ?? 100);
+    this.#brightness = this.#baseBrightness;
+    this.#schedule = (options.brightnessSchedule ?? []).map((period, index) =>
+      parsePeriod(period, `DomBoardAdapter options.brightnessSchedule[${index}]`),
+    );
     const timeZone = options.timeZone ?? 'Asia/Ho_Chi_Minh';
     try {
       this.#clockFormat = new Intl.DateTimeFormat('vi-VN', { hour: '2-digit', minute: '2-digit', timeZone });
       this.#dateFormat = new Intl.DateTimeFormat('vi-VN', { dateStyle: 'full', timeZone });
+      this.#localTime = new Intl.DateTimeFormat('en-GB', {
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone,
+      });
     } catch (cause) {
       throw new BoardError(
         'invalid_option',
@@ -160,6 +192,7 @@ export class DomBoardAdapter implements BoardDisplay {
     this.#showing = { layout: 'idle', since: this.#clock.now() };
     this.#applyDim();
     this.#showIdle();
+    if (this.#schedule.length > 0) this.#followSchedule();
   }
 
   /**
@@ -256,12 +289,13 @@ export class DomBoardAdapter implements BoardDisplay {
    * @example `await board.setBrightness(30) // night`
    */
   async setBrightness(value: number): Promise<void> {
-    this.#brightness = level('brightness', value);
+    this.#baseBrightness = level('brightness', value);
+    this.#brightness = this.#scheduledLevel() ?? this.#baseBrightness;
     this.#applyDim();
     await this.#onBrightness?.(this.#brightness);
   }
 
-  /** @example `board.brightness() // 100` */
+  /** The brightness in force (the scheduled one inside a period). @example `board.brightness() // 100` */
   brightness(): number {
     return this.#brightness;
   }
@@ -344,6 +378,7 @@ export class DomBoardAdapter implements BoardDisplay {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#clock.clearTimeout(this.#scheduleTimer);
     this.#active?.abort();
     this.#clearIdleTimers();
     this.#stopMedia();
@@ -644,6 +679,28 @@ export class DomBoardAdapter implements BoardDisplay {
     this.#media = undefined;
   }
 
+  #scheduledLevel(): number | undefined {
+    if (this.#schedule.length === 0) return undefined;
+    const parts = this.#localTime.formatToParts(this.#clock.now());
+    const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+    const minute = (part('hour') % 24) * 60 + part('minute');
+    const period = this.#schedule.find(({ from, to }) =>
+      from <= to ? minute >= from && minute < to : minute >= from || minute < to,
+    );
+    return period?.level;
+  }
+
+  // Re-checks the schedule every minute and tells the backlight hook about each change.
+  #followSchedule(): void {
+    const next = this.#scheduledLevel() ?? this.#baseBrightness;
+    if (next !== this.#brightness) {
+      this.#brightness = next;
+      this.#applyDim();
+      Promise.resolve(this.#onBrightness?.(next)).catch(() => undefined);
+    }
+    this.#scheduleTimer = this.#clock.setTimeout(() => this.#followSchedule(), 60_000);
+  }
+
   #applyDim(): void {
     // Emergencies show at full brightness whatever the night setting (they must be read).
     const full = this.#showing.layout === 'emergency' || this.#showing.layout === 'test';
@@ -757,6 +814,26 @@ function seconds(name: string, value: number | undefined, fallback: number): num
     );
   }
   return value * 1000;
+}
+
+function parsePeriod(period: BrightnessPeriod, where: string): { from: number; to: number; level: number } {
+  const minutes = (value: unknown, field: string, allow24: boolean): number => {
+    const match = typeof value === 'string' ? /^([01][0-9]|2[0-3]):([0-5][0-9])$/.exec(value) : null;
+    if (match) return Number(match[1]) * 60 + Number(match[2]);
+    if (allow24 && value === '24:00') return 24 * 60;
+    throw new BoardError(
+      'invalid_option',
+      `${where}.${field}: expected HH:MM, found ${JSON.stringify(value)}`,
+    );
+  };
+  if (typeof period !== 'object' || period === null) {
+    throw new BoardError('invalid_option', `${where}: expected {from, to, level}, found ${String(period)}`);
+  }
+  return {
+    from: minutes(period.from, 'from', false),
+    to: minutes(period.to, 'to', true),
+    level: level(`${where}.level`, period.level),
+  };
 }
 
 function level(name: string, value: number): number {
