@@ -165,10 +165,10 @@ export function matchRoute(method: string, path: string): RouteMatch | RouteMiss
   const candidates = LOOSE.length === 0 ? (bucket ?? []) : [...(bucket ?? []), ...LOOSE];
   // Compare shapes first (no decoding); decode only the parameters of the route that wins.
   let best: Compiled | undefined;
-  let allow: HttpMethod[] | undefined;
+  const allow: HttpMethod[] = [];
   for (const candidate of candidates) {
     if (!shapeMatches(candidate.segments, parts)) continue;
-    if (candidate.route.method !== wanted) (allow ??= []).push(candidate.route.method);
+    if (candidate.route.method !== wanted) allow.push(candidate.route.method);
     else if (best === undefined || candidate.score > best.score) best = candidate;
   }
   if (best) {
@@ -187,7 +187,7 @@ export function matchRoute(method: string, path: string): RouteMatch | RouteMiss
     }
     return { ok: true, operationId: best.route.operationId, route: best.route, params };
   }
-  if (allow) {
+  if (allow.length > 0) {
     const methods = [...new Set(allow)].sort();
     return { ...miss(405, `${pathname} accepts ${methods.join(', ')}, not ${upper}`), allow: methods };
   }
