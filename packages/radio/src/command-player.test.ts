@@ -8,6 +8,7 @@ import {
   processExists,
   processGroup,
   serve,
+  serveIcecast,
   tempDir,
   writeSineMp3,
   writeSineWav,
