@@ -33,14 +33,12 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((((((((data.id === undefined) && (missing0 = "id")) || ((data.version === undefined) && (missing0 = "version"))) || ((data.status === undefined) && (missing0 = "status"))) || ((data.category === undefined) && (missing0 = "category"))) || ((data.priority === undefined) && (missing0 = "priority"))) || ((data.channels === undefined) && (missing0 = "channels"))) || ((data.contents === undefined) && (missing0 = "contents"))) || ((data.targets === undefined) && (missing0 = "targets"))) || ((data.schedule === undefined) && (missing0 = "schedule"))) || ((data.issuer === undefined) && (missing0 = "issuer"))) || ((data.author === undefined) && (missing0 = "author"))) || ((data.createdAt === undefined) && (missing0 = "createdAt"))){
-validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0}}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(func1.call(schema31.properties, key0))){
-validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}}];
 return false;
 break;
 }
@@ -52,12 +50,10 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(!pattern4.test(data0)){
-validate20.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -71,18 +67,15 @@ if(data.version !== undefined){
 let data1 = data.version;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate20.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 9007199254740991 || isNaN(data1)){
-validate20.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
 return false;
 }
 else {
 if(data1 < 1 || isNaN(data1)){
-validate20.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}}];
 return false;
 }
 }
@@ -98,11 +91,9 @@ if(data.status !== undefined){
 let data2 = data.status;
 const _errs6 = errors;
 if(typeof data2 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((((((data2 === "draft") || (data2 === "submitted")) || (data2 === "approved")) || (data2 === "rejected")) || (data2 === "published")) || (data2 === "revoked")) || (data2 === "expired"))){
-validate20.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema31.properties.status.enum}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -115,11 +106,9 @@ if(data.category !== undefined){
 let data3 = data.category;
 const _errs8 = errors;
 if(typeof data3 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data3 === "policy") || (data3 === "local_development")) || (data3 === "socioeconomic_knowledge")) || (data3 === "security_order")) || (data3 === "disaster_emergency")) || (data3 === "exemplary_models")) || (data3 === "illegal_acts_prevention")) || (data3 === "other"))){
-validate20.errors = [{instancePath:instancePath+"/category",schemaPath:"#/properties/category/enum",keyword:"enum",params:{allowedValues: schema31.properties.category.enum}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -132,11 +121,9 @@ if(data.priority !== undefined){
 let data4 = data.priority;
 const _errs10 = errors;
 if(typeof data4 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!(((data4 === "normal") || (data4 === "priority")) || (data4 === "emergency"))){
-validate20.errors = [{instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/enum",keyword:"enum",params:{allowedValues: schema31.properties.priority.enum}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -151,7 +138,6 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(Array.isArray(data5)){
 if(data5.length < 1){
-validate20.errors = [{instancePath:instancePath+"/channels",schemaPath:"#/properties/channels/minItems",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -161,11 +147,9 @@ for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 const _errs14 = errors;
 if(typeof data6 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/channels/" + i0,schemaPath:"#/properties/channels/items/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((((((((data6 === "radio_ip") || (data6 === "board")) || (data6 === "newsletter")) || (data6 === "printed_material")) || (data6 === "propagandist")) || (data6 === "web_portal")) || (data6 === "social_media")) || (data6 === "sms"))){
-validate20.errors = [{instancePath:instancePath+"/channels/" + i0,schemaPath:"#/properties/channels/items/enum",keyword:"enum",params:{allowedValues: schema31.properties.channels.items.enum}}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -176,7 +160,6 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/channels",schemaPath:"#/properties/channels/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -192,12 +175,10 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(Array.isArray(data7)){
 if(data7.length > 30){
-validate20.errors = [{instancePath:instancePath+"/contents",schemaPath:"#/properties/contents/maxItems",keyword:"maxItems",params:{limit: 30}}];
 return false;
 }
 else {
 if(data7.length < 1){
-validate20.errors = [{instancePath:instancePath+"/contents",schemaPath:"#/properties/contents/minItems",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -210,14 +191,12 @@ if(errors === _errs18){
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 let missing1;
 if(((data8.lang === undefined) && (missing1 = "lang")) || ((data8.title === undefined) && (missing1 = "title"))){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1,schemaPath:"#/properties/contents/items/required",keyword:"required",params:{missingProperty: missing1}}];
 return false;
 }
 else {
 const _errs20 = errors;
 for(const key1 in data8){
 if(!(((((((key1 === "lang") || (key1 === "title")) || (key1 === "text")) || (key1 === "audio")) || (key1 === "images")) || (key1 === "video")) || (key1 === "tts"))){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1,schemaPath:"#/properties/contents/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}}];
 return false;
 break;
 }
@@ -229,12 +208,10 @@ const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data9 === "string"){
 if(!pattern5.test(data9)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/lang",schemaPath:"#/properties/contents/items/properties/lang/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/lang",schemaPath:"#/properties/contents/items/properties/lang/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -250,18 +227,15 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data10 === "string"){
 if(func2(data10) > 300){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/title",schemaPath:"#/properties/contents/items/properties/title/maxLength",keyword:"maxLength",params:{limit: 300}}];
 return false;
 }
 else {
 if(!pattern6.test(data10)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/title",schemaPath:"#/properties/contents/items/properties/title/pattern",keyword:"pattern",params:{pattern: "\\S"}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/title",schemaPath:"#/properties/contents/items/properties/title/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -277,12 +251,10 @@ const _errs25 = errors;
 if(errors === _errs25){
 if(typeof data11 === "string"){
 if(func2(data11) > 50000){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/text",schemaPath:"#/properties/contents/items/properties/text/maxLength",keyword:"maxLength",params:{limit: 50000}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/text",schemaPath:"#/properties/contents/items/properties/text/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -299,14 +271,12 @@ if(errors === _errs27){
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 let missing2;
 if(((((data12.url === undefined) && (missing2 = "url")) || ((data12.mime === undefined) && (missing2 = "mime"))) || ((data12.sha256 === undefined) && (missing2 = "sha256"))) || ((data12.size === undefined) && (missing2 = "size"))){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio",schemaPath:"#/properties/contents/items/properties/audio/required",keyword:"required",params:{missingProperty: missing2}}];
 return false;
 }
 else {
 const _errs29 = errors;
 for(const key2 in data12){
 if(!(((((key2 === "url") || (key2 === "mime")) || (key2 === "sha256")) || (key2 === "size")) || (key2 === "durationSec"))){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio",schemaPath:"#/properties/contents/items/properties/audio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2}}];
 return false;
 break;
 }
@@ -318,18 +288,15 @@ const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data13 === "string"){
 if(func2(data13) > 2048){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio/url",schemaPath:"#/properties/contents/items/properties/audio/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048}}];
 return false;
 }
 else {
 if(!pattern7.test(data13)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio/url",schemaPath:"#/properties/contents/items/properties/audio/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?:\\/\\/[^\\s/?#]+[^\\s]*$"}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio/url",schemaPath:"#/properties/contents/items/properties/audio/properties/url/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -345,12 +312,10 @@ const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data14 === "string"){
 if(!pattern8.test(data14)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio/mime",schemaPath:"#/properties/contents/items/properties/audio/properties/mime/pattern",keyword:"pattern",params:{pattern: "^[a-z]+\\/[a-z0-9][a-z0-9.+-]*$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio/mime",schemaPath:"#/properties/contents/items/properties/audio/properties/mime/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -366,12 +331,10 @@ const _errs34 = errors;
 if(errors === _errs34){
 if(typeof data15 === "string"){
 if(!pattern9.test(data15)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio/sha256",schemaPath:"#/properties/contents/items/properties/audio/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio/sha256",schemaPath:"#/properties/contents/items/properties/audio/properties/sha256/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -385,18 +348,15 @@ if(data12.size !== undefined){
 let data16 = data12.size;
 const _errs36 = errors;
 if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio/size",schemaPath:"#/properties/contents/items/properties/audio/properties/size/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs36){
 if((typeof data16 == "number") && (isFinite(data16))){
 if(data16 > 9007199254740991 || isNaN(data16)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio/size",schemaPath:"#/properties/contents/items/properties/audio/properties/size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
 return false;
 }
 else {
 if(data16 < 1 || isNaN(data16)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio/size",schemaPath:"#/properties/contents/items/properties/audio/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}}];
 return false;
 }
 }
@@ -414,18 +374,15 @@ const _errs38 = errors;
 if(errors === _errs38){
 if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 86400 || isNaN(data17)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio/durationSec",schemaPath:"#/properties/contents/items/properties/audio/properties/durationSec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400}}];
 return false;
 }
 else {
 if(data17 <= 0 || isNaN(data17)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio/durationSec",schemaPath:"#/properties/contents/items/properties/audio/properties/durationSec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio/durationSec",schemaPath:"#/properties/contents/items/properties/audio/properties/durationSec/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -442,7 +399,6 @@ var valid4 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/audio",schemaPath:"#/properties/contents/items/properties/audio/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -458,7 +414,6 @@ const _errs40 = errors;
 if(errors === _errs40){
 if(Array.isArray(data18)){
 if(data18.length > 50){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images",schemaPath:"#/properties/contents/items/properties/images/maxItems",keyword:"maxItems",params:{limit: 50}}];
 return false;
 }
 else {
@@ -471,14 +426,12 @@ if(errors === _errs42){
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 let missing3;
 if(((((data19.url === undefined) && (missing3 = "url")) || ((data19.mime === undefined) && (missing3 = "mime"))) || ((data19.sha256 === undefined) && (missing3 = "sha256"))) || ((data19.size === undefined) && (missing3 = "size"))){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2,schemaPath:"#/properties/contents/items/properties/images/items/required",keyword:"required",params:{missingProperty: missing3}}];
 return false;
 }
 else {
 const _errs44 = errors;
 for(const key3 in data19){
 if(!(((((key3 === "url") || (key3 === "mime")) || (key3 === "sha256")) || (key3 === "size")) || (key3 === "durationSec"))){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2,schemaPath:"#/properties/contents/items/properties/images/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3}}];
 return false;
 break;
 }
@@ -490,18 +443,15 @@ const _errs45 = errors;
 if(errors === _errs45){
 if(typeof data20 === "string"){
 if(func2(data20) > 2048){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2+"/url",schemaPath:"#/properties/contents/items/properties/images/items/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048}}];
 return false;
 }
 else {
 if(!pattern7.test(data20)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2+"/url",schemaPath:"#/properties/contents/items/properties/images/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?:\\/\\/[^\\s/?#]+[^\\s]*$"}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2+"/url",schemaPath:"#/properties/contents/items/properties/images/items/properties/url/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -517,12 +467,10 @@ const _errs47 = errors;
 if(errors === _errs47){
 if(typeof data21 === "string"){
 if(!pattern8.test(data21)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2+"/mime",schemaPath:"#/properties/contents/items/properties/images/items/properties/mime/pattern",keyword:"pattern",params:{pattern: "^[a-z]+\\/[a-z0-9][a-z0-9.+-]*$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2+"/mime",schemaPath:"#/properties/contents/items/properties/images/items/properties/mime/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -538,12 +486,10 @@ const _errs49 = errors;
 if(errors === _errs49){
 if(typeof data22 === "string"){
 if(!pattern9.test(data22)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2+"/sha256",schemaPath:"#/properties/contents/items/properties/images/items/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2+"/sha256",schemaPath:"#/properties/contents/items/properties/images/items/properties/sha256/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -557,18 +503,15 @@ if(data19.size !== undefined){
 let data23 = data19.size;
 const _errs51 = errors;
 if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2+"/size",schemaPath:"#/properties/contents/items/properties/images/items/properties/size/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs51){
 if((typeof data23 == "number") && (isFinite(data23))){
 if(data23 > 9007199254740991 || isNaN(data23)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2+"/size",schemaPath:"#/properties/contents/items/properties/images/items/properties/size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
 return false;
 }
 else {
 if(data23 < 1 || isNaN(data23)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2+"/size",schemaPath:"#/properties/contents/items/properties/images/items/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}}];
 return false;
 }
 }
@@ -586,18 +529,15 @@ const _errs53 = errors;
 if(errors === _errs53){
 if((typeof data24 == "number") && (isFinite(data24))){
 if(data24 > 86400 || isNaN(data24)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2+"/durationSec",schemaPath:"#/properties/contents/items/properties/images/items/properties/durationSec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400}}];
 return false;
 }
 else {
 if(data24 <= 0 || isNaN(data24)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2+"/durationSec",schemaPath:"#/properties/contents/items/properties/images/items/properties/durationSec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2+"/durationSec",schemaPath:"#/properties/contents/items/properties/images/items/properties/durationSec/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -614,7 +554,6 @@ var valid6 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images/" + i2,schemaPath:"#/properties/contents/items/properties/images/items/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -626,7 +565,6 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/images",schemaPath:"#/properties/contents/items/properties/images/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -643,14 +581,12 @@ if(errors === _errs55){
 if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 let missing4;
 if(((((data25.url === undefined) && (missing4 = "url")) || ((data25.mime === undefined) && (missing4 = "mime"))) || ((data25.sha256 === undefined) && (missing4 = "sha256"))) || ((data25.size === undefined) && (missing4 = "size"))){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video",schemaPath:"#/properties/contents/items/properties/video/required",keyword:"required",params:{missingProperty: missing4}}];
 return false;
 }
 else {
 const _errs57 = errors;
 for(const key4 in data25){
 if(!(((((key4 === "url") || (key4 === "mime")) || (key4 === "sha256")) || (key4 === "size")) || (key4 === "durationSec"))){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video",schemaPath:"#/properties/contents/items/properties/video/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4}}];
 return false;
 break;
 }
@@ -662,18 +598,15 @@ const _errs58 = errors;
 if(errors === _errs58){
 if(typeof data26 === "string"){
 if(func2(data26) > 2048){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video/url",schemaPath:"#/properties/contents/items/properties/video/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048}}];
 return false;
 }
 else {
 if(!pattern7.test(data26)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video/url",schemaPath:"#/properties/contents/items/properties/video/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?:\\/\\/[^\\s/?#]+[^\\s]*$"}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video/url",schemaPath:"#/properties/contents/items/properties/video/properties/url/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -689,12 +622,10 @@ const _errs60 = errors;
 if(errors === _errs60){
 if(typeof data27 === "string"){
 if(!pattern8.test(data27)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video/mime",schemaPath:"#/properties/contents/items/properties/video/properties/mime/pattern",keyword:"pattern",params:{pattern: "^[a-z]+\\/[a-z0-9][a-z0-9.+-]*$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video/mime",schemaPath:"#/properties/contents/items/properties/video/properties/mime/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -710,12 +641,10 @@ const _errs62 = errors;
 if(errors === _errs62){
 if(typeof data28 === "string"){
 if(!pattern9.test(data28)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video/sha256",schemaPath:"#/properties/contents/items/properties/video/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video/sha256",schemaPath:"#/properties/contents/items/properties/video/properties/sha256/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -729,18 +658,15 @@ if(data25.size !== undefined){
 let data29 = data25.size;
 const _errs64 = errors;
 if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video/size",schemaPath:"#/properties/contents/items/properties/video/properties/size/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs64){
 if((typeof data29 == "number") && (isFinite(data29))){
 if(data29 > 9007199254740991 || isNaN(data29)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video/size",schemaPath:"#/properties/contents/items/properties/video/properties/size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}}];
 return false;
 }
 else {
 if(data29 < 1 || isNaN(data29)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video/size",schemaPath:"#/properties/contents/items/properties/video/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}}];
 return false;
 }
 }
@@ -758,18 +684,15 @@ const _errs66 = errors;
 if(errors === _errs66){
 if((typeof data30 == "number") && (isFinite(data30))){
 if(data30 > 86400 || isNaN(data30)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video/durationSec",schemaPath:"#/properties/contents/items/properties/video/properties/durationSec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400}}];
 return false;
 }
 else {
 if(data30 <= 0 || isNaN(data30)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video/durationSec",schemaPath:"#/properties/contents/items/properties/video/properties/durationSec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video/durationSec",schemaPath:"#/properties/contents/items/properties/video/properties/durationSec/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -786,7 +709,6 @@ var valid7 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/video",schemaPath:"#/properties/contents/items/properties/video/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -804,7 +726,6 @@ if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
 const _errs70 = errors;
 for(const key5 in data31){
 if(!((key5 === "voice") || (key5 === "rate"))){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/tts",schemaPath:"#/properties/contents/items/properties/tts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5}}];
 return false;
 break;
 }
@@ -816,18 +737,15 @@ const _errs71 = errors;
 if(errors === _errs71){
 if(typeof data32 === "string"){
 if(func2(data32) > 100){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/tts/voice",schemaPath:"#/properties/contents/items/properties/tts/properties/voice/maxLength",keyword:"maxLength",params:{limit: 100}}];
 return false;
 }
 else {
 if(func2(data32) < 1){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/tts/voice",schemaPath:"#/properties/contents/items/properties/tts/properties/voice/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/tts/voice",schemaPath:"#/properties/contents/items/properties/tts/properties/voice/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -843,18 +761,15 @@ const _errs73 = errors;
 if(errors === _errs73){
 if((typeof data33 == "number") && (isFinite(data33))){
 if(data33 > 2 || isNaN(data33)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/tts/rate",schemaPath:"#/properties/contents/items/properties/tts/properties/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2}}];
 return false;
 }
 else {
 if(data33 < 0.5 || isNaN(data33)){
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/tts/rate",schemaPath:"#/properties/contents/items/properties/tts/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.5}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/tts/rate",schemaPath:"#/properties/contents/items/properties/tts/properties/rate/type",keyword:"type",params:{type: "number"}}];
 return false;
 }
 }
@@ -867,7 +782,6 @@ var valid8 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1+"/tts",schemaPath:"#/properties/contents/items/properties/tts/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -886,7 +800,6 @@ var valid3 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents/" + i1,schemaPath:"#/properties/contents/items/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -899,7 +812,6 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/contents",schemaPath:"#/properties/contents/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -917,7 +829,6 @@ if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
 const _errs77 = errors;
 for(const key6 in data34){
 if(!(((key6 === "units") || (key6 === "deviceGroups")) || (key6 === "devices"))){
-validate20.errors = [{instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6}}];
 return false;
 break;
 }
@@ -930,14 +841,12 @@ if(errors === _errs78){
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 let missing5;
 if(((data35.at === undefined) && (missing5 = "at")) || ((data35.codes === undefined) && (missing5 = "codes"))){
-validate20.errors = [{instancePath:instancePath+"/targets/units",schemaPath:"#/properties/targets/properties/units/required",keyword:"required",params:{missingProperty: missing5}}];
 return false;
 }
 else {
 const _errs80 = errors;
 for(const key7 in data35){
 if(!((key7 === "at") || (key7 === "codes"))){
-validate20.errors = [{instancePath:instancePath+"/targets/units",schemaPath:"#/properties/targets/properties/units/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7}}];
 return false;
 break;
 }
@@ -950,12 +859,10 @@ if(errors === _errs81){
 if(errors === _errs81){
 if(typeof data36 === "string"){
 if(!pattern16.test(data36)){
-validate20.errors = [{instancePath:instancePath+"/targets/units/at",schemaPath:"#/properties/targets/properties/units/properties/at/pattern",keyword:"pattern",params:{pattern: "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/targets/units/at",schemaPath:"#/properties/targets/properties/units/properties/at/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -972,12 +879,10 @@ const _errs83 = errors;
 if(errors === _errs83){
 if(Array.isArray(data37)){
 if(data37.length > 20000){
-validate20.errors = [{instancePath:instancePath+"/targets/units/codes",schemaPath:"#/properties/targets/properties/units/properties/codes/maxItems",keyword:"maxItems",params:{limit: 20000}}];
 return false;
 }
 else {
 if(data37.length < 1){
-validate20.errors = [{instancePath:instancePath+"/targets/units/codes",schemaPath:"#/properties/targets/properties/units/properties/codes/minItems",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -989,12 +894,10 @@ const _errs85 = errors;
 if(errors === _errs85){
 if(typeof data38 === "string"){
 if(!pattern17.test(data38)){
-validate20.errors = [{instancePath:instancePath+"/targets/units/codes/" + i3,schemaPath:"#/properties/targets/properties/units/properties/codes/items/pattern",keyword:"pattern",params:{pattern: "^(\\d{2}|\\d{3}|\\d{5})$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/targets/units/codes/" + i3,schemaPath:"#/properties/targets/properties/units/properties/codes/items/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1007,7 +910,6 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/targets/units/codes",schemaPath:"#/properties/targets/properties/units/properties/codes/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1021,7 +923,6 @@ var valid10 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/targets/units",schemaPath:"#/properties/targets/properties/units/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1037,7 +938,6 @@ const _errs87 = errors;
 if(errors === _errs87){
 if(Array.isArray(data39)){
 if(data39.length > 1000){
-validate20.errors = [{instancePath:instancePath+"/targets/deviceGroups",schemaPath:"#/properties/targets/properties/deviceGroups/maxItems",keyword:"maxItems",params:{limit: 1000}}];
 return false;
 }
 else {
@@ -1049,12 +949,10 @@ const _errs89 = errors;
 if(errors === _errs89){
 if(typeof data40 === "string"){
 if(!pattern4.test(data40)){
-validate20.errors = [{instancePath:instancePath+"/targets/deviceGroups/" + i4,schemaPath:"#/properties/targets/properties/deviceGroups/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/targets/deviceGroups/" + i4,schemaPath:"#/properties/targets/properties/deviceGroups/items/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1066,7 +964,6 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/targets/deviceGroups",schemaPath:"#/properties/targets/properties/deviceGroups/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1082,7 +979,6 @@ const _errs91 = errors;
 if(errors === _errs91){
 if(Array.isArray(data41)){
 if(data41.length > 100000){
-validate20.errors = [{instancePath:instancePath+"/targets/devices",schemaPath:"#/properties/targets/properties/devices/maxItems",keyword:"maxItems",params:{limit: 100000}}];
 return false;
 }
 else {
@@ -1094,12 +990,10 @@ const _errs93 = errors;
 if(errors === _errs93){
 if(typeof data42 === "string"){
 if(!pattern4.test(data42)){
-validate20.errors = [{instancePath:instancePath+"/targets/devices/" + i5,schemaPath:"#/properties/targets/properties/devices/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/targets/devices/" + i5,schemaPath:"#/properties/targets/properties/devices/items/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1111,7 +1005,6 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/targets/devices",schemaPath:"#/properties/targets/properties/devices/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1125,7 +1018,6 @@ var valid9 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1142,14 +1034,12 @@ if(errors === _errs95){
 if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
 let missing6;
 if((data43.start === undefined) && (missing6 = "start")){
-validate20.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/required",keyword:"required",params:{missingProperty: missing6}}];
 return false;
 }
 else {
 const _errs97 = errors;
 for(const key8 in data43){
 if(!((((key8 === "start") || (key8 === "end")) || (key8 === "repeat")) || (key8 === "windows"))){
-validate20.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8}}];
 return false;
 break;
 }
@@ -1162,12 +1052,10 @@ if(errors === _errs98){
 if(errors === _errs98){
 if(typeof data44 === "string"){
 if(!pattern20.test(data44)){
-validate20.errors = [{instancePath:instancePath+"/schedule/start",schemaPath:"#/properties/schedule/properties/start/pattern",keyword:"pattern",params:{pattern: "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/schedule/start",schemaPath:"#/properties/schedule/properties/start/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1185,12 +1073,10 @@ if(errors === _errs100){
 if(errors === _errs100){
 if(typeof data45 === "string"){
 if(!pattern20.test(data45)){
-validate20.errors = [{instancePath:instancePath+"/schedule/end",schemaPath:"#/properties/schedule/properties/end/pattern",keyword:"pattern",params:{pattern: "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/schedule/end",schemaPath:"#/properties/schedule/properties/end/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1208,14 +1094,12 @@ if(errors === _errs102){
 if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
 let missing7;
 if(((data46.count === undefined) && (missing7 = "count")) || ((data46.intervalSec === undefined) && (missing7 = "intervalSec"))){
-validate20.errors = [{instancePath:instancePath+"/schedule/repeat",schemaPath:"#/properties/schedule/properties/repeat/required",keyword:"required",params:{missingProperty: missing7}}];
 return false;
 }
 else {
 const _errs104 = errors;
 for(const key9 in data46){
 if(!((key9 === "count") || (key9 === "intervalSec"))){
-validate20.errors = [{instancePath:instancePath+"/schedule/repeat",schemaPath:"#/properties/schedule/properties/repeat/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9}}];
 return false;
 break;
 }
@@ -1225,18 +1109,15 @@ if(data46.count !== undefined){
 let data47 = data46.count;
 const _errs105 = errors;
 if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
-validate20.errors = [{instancePath:instancePath+"/schedule/repeat/count",schemaPath:"#/properties/schedule/properties/repeat/properties/count/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs105){
 if((typeof data47 == "number") && (isFinite(data47))){
 if(data47 > 1000 || isNaN(data47)){
-validate20.errors = [{instancePath:instancePath+"/schedule/repeat/count",schemaPath:"#/properties/schedule/properties/repeat/properties/count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000}}];
 return false;
 }
 else {
 if(data47 < 1 || isNaN(data47)){
-validate20.errors = [{instancePath:instancePath+"/schedule/repeat/count",schemaPath:"#/properties/schedule/properties/repeat/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}}];
 return false;
 }
 }
@@ -1252,18 +1133,15 @@ if(data46.intervalSec !== undefined){
 let data48 = data46.intervalSec;
 const _errs107 = errors;
 if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
-validate20.errors = [{instancePath:instancePath+"/schedule/repeat/intervalSec",schemaPath:"#/properties/schedule/properties/repeat/properties/intervalSec/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs107){
 if((typeof data48 == "number") && (isFinite(data48))){
 if(data48 > 604800 || isNaN(data48)){
-validate20.errors = [{instancePath:instancePath+"/schedule/repeat/intervalSec",schemaPath:"#/properties/schedule/properties/repeat/properties/intervalSec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 604800}}];
 return false;
 }
 else {
 if(data48 < 0 || isNaN(data48)){
-validate20.errors = [{instancePath:instancePath+"/schedule/repeat/intervalSec",schemaPath:"#/properties/schedule/properties/repeat/properties/intervalSec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -1279,7 +1157,6 @@ var valid15 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/schedule/repeat",schemaPath:"#/properties/schedule/properties/repeat/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1295,7 +1172,6 @@ const _errs109 = errors;
 if(errors === _errs109){
 if(Array.isArray(data49)){
 if(data49.length > 48){
-validate20.errors = [{instancePath:instancePath+"/schedule/windows",schemaPath:"#/properties/schedule/properties/windows/maxItems",keyword:"maxItems",params:{limit: 48}}];
 return false;
 }
 else {
@@ -1308,14 +1184,12 @@ if(errors === _errs111){
 if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
 let missing8;
 if(((data50.from === undefined) && (missing8 = "from")) || ((data50.to === undefined) && (missing8 = "to"))){
-validate20.errors = [{instancePath:instancePath+"/schedule/windows/" + i6,schemaPath:"#/properties/schedule/properties/windows/items/required",keyword:"required",params:{missingProperty: missing8}}];
 return false;
 }
 else {
 const _errs113 = errors;
 for(const key10 in data50){
 if(!(((key10 === "days") || (key10 === "from")) || (key10 === "to"))){
-validate20.errors = [{instancePath:instancePath+"/schedule/windows/" + i6,schemaPath:"#/properties/schedule/properties/windows/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10}}];
 return false;
 break;
 }
@@ -1327,12 +1201,10 @@ const _errs114 = errors;
 if(errors === _errs114){
 if(Array.isArray(data51)){
 if(data51.length > 7){
-validate20.errors = [{instancePath:instancePath+"/schedule/windows/" + i6+"/days",schemaPath:"#/properties/schedule/properties/windows/items/properties/days/maxItems",keyword:"maxItems",params:{limit: 7}}];
 return false;
 }
 else {
 if(data51.length < 1){
-validate20.errors = [{instancePath:instancePath+"/schedule/windows/" + i6+"/days",schemaPath:"#/properties/schedule/properties/windows/items/properties/days/minItems",keyword:"minItems",params:{limit: 1}}];
 return false;
 }
 else {
@@ -1342,18 +1214,15 @@ for(let i7=0; i7<len7; i7++){
 let data52 = data51[i7];
 const _errs116 = errors;
 if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
-validate20.errors = [{instancePath:instancePath+"/schedule/windows/" + i6+"/days/" + i7,schemaPath:"#/properties/schedule/properties/windows/items/properties/days/items/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
 if(errors === _errs116){
 if((typeof data52 == "number") && (isFinite(data52))){
 if(data52 > 7 || isNaN(data52)){
-validate20.errors = [{instancePath:instancePath+"/schedule/windows/" + i6+"/days/" + i7,schemaPath:"#/properties/schedule/properties/windows/items/properties/days/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 7}}];
 return false;
 }
 else {
 if(data52 < 1 || isNaN(data52)){
-validate20.errors = [{instancePath:instancePath+"/schedule/windows/" + i6+"/days/" + i7,schemaPath:"#/properties/schedule/properties/windows/items/properties/days/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}}];
 return false;
 }
 }
@@ -1368,7 +1237,6 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/schedule/windows/" + i6+"/days",schemaPath:"#/properties/schedule/properties/windows/items/properties/days/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1384,12 +1252,10 @@ const _errs118 = errors;
 if(errors === _errs118){
 if(typeof data53 === "string"){
 if(!pattern22.test(data53)){
-validate20.errors = [{instancePath:instancePath+"/schedule/windows/" + i6+"/from",schemaPath:"#/properties/schedule/properties/windows/items/properties/from/pattern",keyword:"pattern",params:{pattern: "^([01]\\d|2[0-3]):[0-5]\\d$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/schedule/windows/" + i6+"/from",schemaPath:"#/properties/schedule/properties/windows/items/properties/from/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1405,12 +1271,10 @@ const _errs120 = errors;
 if(errors === _errs120){
 if(typeof data54 === "string"){
 if(!pattern23.test(data54)){
-validate20.errors = [{instancePath:instancePath+"/schedule/windows/" + i6+"/to",schemaPath:"#/properties/schedule/properties/windows/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/schedule/windows/" + i6+"/to",schemaPath:"#/properties/schedule/properties/windows/items/properties/to/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1425,7 +1289,6 @@ var valid17 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/schedule/windows/" + i6,schemaPath:"#/properties/schedule/properties/windows/items/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1437,7 +1300,6 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/schedule/windows",schemaPath:"#/properties/schedule/properties/windows/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1453,7 +1315,6 @@ var valid14 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1470,14 +1331,12 @@ if(errors === _errs122){
 if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
 let missing9;
 if((data55.name === undefined) && (missing9 = "name")){
-validate20.errors = [{instancePath:instancePath+"/issuer",schemaPath:"#/properties/issuer/required",keyword:"required",params:{missingProperty: missing9}}];
 return false;
 }
 else {
 const _errs124 = errors;
 for(const key11 in data55){
 if(!((key11 === "name") || (key11 === "unitCode"))){
-validate20.errors = [{instancePath:instancePath+"/issuer",schemaPath:"#/properties/issuer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11}}];
 return false;
 break;
 }
@@ -1489,18 +1348,15 @@ const _errs125 = errors;
 if(errors === _errs125){
 if(typeof data56 === "string"){
 if(func2(data56) > 300){
-validate20.errors = [{instancePath:instancePath+"/issuer/name",schemaPath:"#/properties/issuer/properties/name/maxLength",keyword:"maxLength",params:{limit: 300}}];
 return false;
 }
 else {
 if(!pattern6.test(data56)){
-validate20.errors = [{instancePath:instancePath+"/issuer/name",schemaPath:"#/properties/issuer/properties/name/pattern",keyword:"pattern",params:{pattern: "\\S"}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/issuer/name",schemaPath:"#/properties/issuer/properties/name/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1516,12 +1372,10 @@ const _errs127 = errors;
 if(errors === _errs127){
 if(typeof data57 === "string"){
 if(!pattern17.test(data57)){
-validate20.errors = [{instancePath:instancePath+"/issuer/unitCode",schemaPath:"#/properties/issuer/properties/unitCode/pattern",keyword:"pattern",params:{pattern: "^(\\d{2}|\\d{3}|\\d{5})$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/issuer/unitCode",schemaPath:"#/properties/issuer/properties/unitCode/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1535,7 +1389,6 @@ var valid19 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/issuer",schemaPath:"#/properties/issuer/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1552,14 +1405,12 @@ if(errors === _errs129){
 if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
 let missing10;
 if((data58.name === undefined) && (missing10 = "name")){
-validate20.errors = [{instancePath:instancePath+"/author",schemaPath:"#/properties/author/required",keyword:"required",params:{missingProperty: missing10}}];
 return false;
 }
 else {
 const _errs131 = errors;
 for(const key12 in data58){
 if(!((key12 === "id") || (key12 === "name"))){
-validate20.errors = [{instancePath:instancePath+"/author",schemaPath:"#/properties/author/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12}}];
 return false;
 break;
 }
@@ -1571,12 +1422,10 @@ const _errs132 = errors;
 if(errors === _errs132){
 if(typeof data59 === "string"){
 if(!pattern4.test(data59)){
-validate20.errors = [{instancePath:instancePath+"/author/id",schemaPath:"#/properties/author/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/author/id",schemaPath:"#/properties/author/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1592,18 +1441,15 @@ const _errs134 = errors;
 if(errors === _errs134){
 if(typeof data60 === "string"){
 if(func2(data60) > 200){
-validate20.errors = [{instancePath:instancePath+"/author/name",schemaPath:"#/properties/author/properties/name/maxLength",keyword:"maxLength",params:{limit: 200}}];
 return false;
 }
 else {
 if(!pattern6.test(data60)){
-validate20.errors = [{instancePath:instancePath+"/author/name",schemaPath:"#/properties/author/properties/name/pattern",keyword:"pattern",params:{pattern: "\\S"}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/author/name",schemaPath:"#/properties/author/properties/name/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1617,7 +1463,6 @@ var valid20 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1633,7 +1478,6 @@ const _errs136 = errors;
 if(errors === _errs136){
 if(Array.isArray(data61)){
 if(data61.length > 100){
-validate20.errors = [{instancePath:instancePath+"/approvals",schemaPath:"#/properties/approvals/maxItems",keyword:"maxItems",params:{limit: 100}}];
 return false;
 }
 else {
@@ -1646,14 +1490,12 @@ if(errors === _errs138){
 if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
 let missing11;
 if((((data62.by === undefined) && (missing11 = "by")) || ((data62.decision === undefined) && (missing11 = "decision"))) || ((data62.at === undefined) && (missing11 = "at"))){
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8,schemaPath:"#/properties/approvals/items/required",keyword:"required",params:{missingProperty: missing11}}];
 return false;
 }
 else {
 const _errs140 = errors;
 for(const key13 in data62){
 if(!(((((key13 === "by") || (key13 === "role")) || (key13 === "decision")) || (key13 === "at")) || (key13 === "note"))){
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8,schemaPath:"#/properties/approvals/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13}}];
 return false;
 break;
 }
@@ -1666,14 +1508,12 @@ if(errors === _errs141){
 if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
 let missing12;
 if((data63.name === undefined) && (missing12 = "name")){
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/by",schemaPath:"#/properties/approvals/items/properties/by/required",keyword:"required",params:{missingProperty: missing12}}];
 return false;
 }
 else {
 const _errs143 = errors;
 for(const key14 in data63){
 if(!((key14 === "id") || (key14 === "name"))){
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/by",schemaPath:"#/properties/approvals/items/properties/by/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14}}];
 return false;
 break;
 }
@@ -1685,12 +1525,10 @@ const _errs144 = errors;
 if(errors === _errs144){
 if(typeof data64 === "string"){
 if(!pattern4.test(data64)){
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/by/id",schemaPath:"#/properties/approvals/items/properties/by/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/by/id",schemaPath:"#/properties/approvals/items/properties/by/properties/id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1706,18 +1544,15 @@ const _errs146 = errors;
 if(errors === _errs146){
 if(typeof data65 === "string"){
 if(func2(data65) > 200){
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/by/name",schemaPath:"#/properties/approvals/items/properties/by/properties/name/maxLength",keyword:"maxLength",params:{limit: 200}}];
 return false;
 }
 else {
 if(!pattern6.test(data65)){
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/by/name",schemaPath:"#/properties/approvals/items/properties/by/properties/name/pattern",keyword:"pattern",params:{pattern: "\\S"}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/by/name",schemaPath:"#/properties/approvals/items/properties/by/properties/name/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1731,7 +1566,6 @@ var valid23 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/by",schemaPath:"#/properties/approvals/items/properties/by/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1747,18 +1581,15 @@ const _errs148 = errors;
 if(errors === _errs148){
 if(typeof data66 === "string"){
 if(func2(data66) > 100){
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/role",schemaPath:"#/properties/approvals/items/properties/role/maxLength",keyword:"maxLength",params:{limit: 100}}];
 return false;
 }
 else {
 if(func2(data66) < 1){
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/role",schemaPath:"#/properties/approvals/items/properties/role/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/role",schemaPath:"#/properties/approvals/items/properties/role/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1772,11 +1603,9 @@ if(data62.decision !== undefined){
 let data67 = data62.decision;
 const _errs150 = errors;
 if(typeof data67 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/decision",schemaPath:"#/properties/approvals/items/properties/decision/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 if(!((data67 === "approved") || (data67 === "rejected"))){
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/decision",schemaPath:"#/properties/approvals/items/properties/decision/enum",keyword:"enum",params:{allowedValues: schema31.properties.approvals.items.properties.decision.enum}}];
 return false;
 }
 var valid22 = _errs150 === errors;
@@ -1792,12 +1621,10 @@ if(errors === _errs152){
 if(errors === _errs152){
 if(typeof data68 === "string"){
 if(!pattern20.test(data68)){
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/at",schemaPath:"#/properties/approvals/items/properties/at/pattern",keyword:"pattern",params:{pattern: "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/at",schemaPath:"#/properties/approvals/items/properties/at/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1814,12 +1641,10 @@ const _errs154 = errors;
 if(errors === _errs154){
 if(typeof data69 === "string"){
 if(func2(data69) > 2000){
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/note",schemaPath:"#/properties/approvals/items/properties/note/maxLength",keyword:"maxLength",params:{limit: 2000}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8+"/note",schemaPath:"#/properties/approvals/items/properties/note/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1836,7 +1661,6 @@ var valid22 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/approvals/" + i8,schemaPath:"#/properties/approvals/items/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -1848,7 +1672,6 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/approvals",schemaPath:"#/properties/approvals/type",keyword:"type",params:{type: "array"}}];
 return false;
 }
 }
@@ -1865,14 +1688,12 @@ if(errors === _errs156){
 if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
 let missing13;
 if(((data70.system === undefined) && (missing13 = "system")) || ((data70.identifier === undefined) && (missing13 = "identifier"))){
-validate20.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/properties/origin/required",keyword:"required",params:{missingProperty: missing13}}];
 return false;
 }
 else {
 const _errs158 = errors;
 for(const key15 in data70){
 if(!((((key15 === "system") || (key15 === "identifier")) || (key15 === "sender")) || (key15 === "sent"))){
-validate20.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/properties/origin/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15}}];
 return false;
 break;
 }
@@ -1884,18 +1705,15 @@ const _errs159 = errors;
 if(errors === _errs159){
 if(typeof data71 === "string"){
 if(func2(data71) > 50){
-validate20.errors = [{instancePath:instancePath+"/origin/system",schemaPath:"#/properties/origin/properties/system/maxLength",keyword:"maxLength",params:{limit: 50}}];
 return false;
 }
 else {
 if(func2(data71) < 1){
-validate20.errors = [{instancePath:instancePath+"/origin/system",schemaPath:"#/properties/origin/properties/system/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/origin/system",schemaPath:"#/properties/origin/properties/system/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1911,18 +1729,15 @@ const _errs161 = errors;
 if(errors === _errs161){
 if(typeof data72 === "string"){
 if(func2(data72) > 500){
-validate20.errors = [{instancePath:instancePath+"/origin/identifier",schemaPath:"#/properties/origin/properties/identifier/maxLength",keyword:"maxLength",params:{limit: 500}}];
 return false;
 }
 else {
 if(func2(data72) < 1){
-validate20.errors = [{instancePath:instancePath+"/origin/identifier",schemaPath:"#/properties/origin/properties/identifier/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/origin/identifier",schemaPath:"#/properties/origin/properties/identifier/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1938,18 +1753,15 @@ const _errs163 = errors;
 if(errors === _errs163){
 if(typeof data73 === "string"){
 if(func2(data73) > 500){
-validate20.errors = [{instancePath:instancePath+"/origin/sender",schemaPath:"#/properties/origin/properties/sender/maxLength",keyword:"maxLength",params:{limit: 500}}];
 return false;
 }
 else {
 if(func2(data73) < 1){
-validate20.errors = [{instancePath:instancePath+"/origin/sender",schemaPath:"#/properties/origin/properties/sender/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/origin/sender",schemaPath:"#/properties/origin/properties/sender/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1966,12 +1778,10 @@ if(errors === _errs165){
 if(errors === _errs165){
 if(typeof data74 === "string"){
 if(!pattern20.test(data74)){
-validate20.errors = [{instancePath:instancePath+"/origin/sent",schemaPath:"#/properties/origin/properties/sent/pattern",keyword:"pattern",params:{pattern: "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/origin/sent",schemaPath:"#/properties/origin/properties/sent/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -1988,7 +1798,6 @@ var valid24 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/properties/origin/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
@@ -2005,12 +1814,10 @@ if(errors === _errs167){
 if(errors === _errs167){
 if(typeof data75 === "string"){
 if(!pattern20.test(data75)){
-validate20.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/pattern",keyword:"pattern",params:{pattern: "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/createdAt",schemaPath:"#/properties/createdAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2028,12 +1835,10 @@ if(errors === _errs169){
 if(errors === _errs169){
 if(typeof data76 === "string"){
 if(!pattern20.test(data76)){
-validate20.errors = [{instancePath:instancePath+"/updatedAt",schemaPath:"#/properties/updatedAt/pattern",keyword:"pattern",params:{pattern: "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/updatedAt",schemaPath:"#/properties/updatedAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2051,12 +1856,10 @@ if(errors === _errs171){
 if(errors === _errs171){
 if(typeof data77 === "string"){
 if(!pattern20.test(data77)){
-validate20.errors = [{instancePath:instancePath+"/submittedAt",schemaPath:"#/properties/submittedAt/pattern",keyword:"pattern",params:{pattern: "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/submittedAt",schemaPath:"#/properties/submittedAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2074,12 +1877,10 @@ if(errors === _errs173){
 if(errors === _errs173){
 if(typeof data78 === "string"){
 if(!pattern20.test(data78)){
-validate20.errors = [{instancePath:instancePath+"/publishedAt",schemaPath:"#/properties/publishedAt/pattern",keyword:"pattern",params:{pattern: "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/publishedAt",schemaPath:"#/properties/publishedAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2097,12 +1898,10 @@ if(errors === _errs175){
 if(errors === _errs175){
 if(typeof data79 === "string"){
 if(!pattern20.test(data79)){
-validate20.errors = [{instancePath:instancePath+"/revokedAt",schemaPath:"#/properties/revokedAt/pattern",keyword:"pattern",params:{pattern: "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/revokedAt",schemaPath:"#/properties/revokedAt/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2119,18 +1918,15 @@ const _errs177 = errors;
 if(errors === _errs177){
 if(typeof data80 === "string"){
 if(func2(data80) > 2000){
-validate20.errors = [{instancePath:instancePath+"/revokeReason",schemaPath:"#/properties/revokeReason/maxLength",keyword:"maxLength",params:{limit: 2000}}];
 return false;
 }
 else {
 if(func2(data80) < 1){
-validate20.errors = [{instancePath:instancePath+"/revokeReason",schemaPath:"#/properties/revokeReason/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/revokeReason",schemaPath:"#/properties/revokeReason/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
 }
@@ -2161,7 +1957,6 @@ var valid0 = true;
 }
 }
 else {
-validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}}];
 return false;
 }
 }
