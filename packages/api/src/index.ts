@@ -5,5 +5,6 @@ export * from './openapi';
 export * from './pagination';
 export * from './paths';
 export * from './problem';
+export { parseRequest, type RawRequest } from './request';
 export * from './routes';
 export * from './schemas';

@@ -705,6 +705,22 @@ export type RouteInput<Op extends OperationId> = Simplify<
 >;
 
 /**
+ * What a server gets from `parseRequest`: the same parts as {@link RouteInput}, after validation
+ * (defaults filled, query numbers converted).
+ *
+ * @example
+ * ```ts
+ * const input: RouteParsedInput<'listBulletins'> = parsed.input;
+ * input.query.limit; // number, 50 when not given
+ * ```
+ */
+export type RouteParsedInput<Op extends OperationId> = Simplify<
+  (R<Op> extends { params: infer P extends z.ZodType } ? { params: z.output<P> } : unknown) &
+    (R<Op> extends { query: infer Q extends z.ZodType } ? { query: z.output<Q> } : unknown) &
+    (R<Op> extends { body: infer C } ? { body: BodyOutput<C> } : unknown)
+>;
+
+/**
  * What an operation answers on success: the parsed JSON body, a string for XML/text, an
  * `ArrayBuffer` for media, `undefined` for 204.
  *
