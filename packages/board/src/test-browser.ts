@@ -14,14 +14,13 @@ export const screenshotDir = join(tmpdir(), 'nguon-board-screens');
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Bundles `entry` (relative to this folder) as one ESM file for Chromium, from workspace sources. */
+/** Bundles `entry` (relative to this folder) for Chromium exactly as the kiosk file is built, from workspace sources. */
 export async function bundle(entry: string): Promise<string> {
   const result = await build({
     ...browserBundleOptions(fileURLToPath(new URL(entry, import.meta.url)), {
       fromSource: true,
       version: '0.0.0-test',
     }),
-    minify: false,
     write: false,
   });
   return result.outputFiles[0]!.text;
