@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { errorCodeSchema } from './codes';
+import { ackHasCode, endAtAfterStartAt, expAfterTs, includesVersion1 } from './cross-field';
 import { object } from './object';
 import { DEVICE_ID_PATTERN, UNIT_CODE_PATTERN } from './topics';
 
@@ -223,15 +224,10 @@ const envelopeFields = {
   ts: timeSchema,
 };
 
-function expAfterTs(value: { ts: string; exp?: string | undefined }, ctx: z.core.$RefinementCtx): void {
-  if (value.exp !== undefined && Date.parse(value.exp) <= Date.parse(value.ts)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['exp'],
-      message: `expected exp after ts (${value.ts}), found ${value.exp}`,
-    });
-  }
-}
+const expAfterTsCheck = () =>
+  z.superRefine((value: { ts: string; exp?: string | undefined }, ctx) =>
+    expAfterTs(value, (path, message) => ctx.addIssue({ code: 'custom', path, message })),
+  );
 
 function command<T extends string, B extends z.ZodMiniType>(type: T, body: B, description: string) {
   return withMeta(
@@ -243,7 +239,7 @@ function command<T extends string, B extends z.ZodMiniType>(type: T, body: B, de
       }),
       to: addresseeSchema,
       body,
-    }).check(z.superRefine(expAfterTs)),
+    }).check(expAfterTsCheck()),
     { title: type, description },
   );
 }
@@ -281,7 +277,7 @@ export const envelopeSchema = withMeta(
     to: z.optional(addresseeSchema),
     seq: z.optional(z.int().check(z.minimum(1))),
     body: z.record(z.string(), z.unknown()),
-  }).check(z.superRefine(expAfterTs)),
+  }).check(expAfterTsCheck()),
   { title: 'envelope', description: 'The envelope every protocol message shares (§3)' },
 );
 
@@ -337,15 +333,9 @@ export const playoutSchema = object({
   ),
   windows: z.optional(z.array(windowSchema)),
 }).check(
-  z.superRefine((value, ctx) => {
-    if (value.endAt !== undefined && Date.parse(value.endAt) <= Date.parse(value.startAt)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['endAt'],
-        message: `expected endAt after startAt (${value.startAt}), found ${value.endAt}`,
-      });
-    }
-  }),
+  z.superRefine((value, ctx) =>
+    endAtAfterStartAt(value, (path, message) => ctx.addIssue({ code: 'custom', path, message })),
+  ),
 );
 
 const empty = object({});
@@ -450,10 +440,9 @@ export const helloBodySchema = object({
   vendor: z.string().check(z.minLength(1)),
   model: z.string().check(z.minLength(1)),
   firmware: z.string().check(z.minLength(1)),
-  protocols: z.array(z.int().check(z.minimum(1))).check(
-    z.minLength(1),
-    z.refine((list) => list.includes(1), 'expected protocols to include 1'),
-  ),
+  protocols: z
+    .array(z.int().check(z.minimum(1)))
+    .check(z.minLength(1), z.refine(includesVersion1, 'expected protocols to include 1')),
   units: z.array(unitCodeSchema).check(z.minLength(1)),
   capabilities: object({
     audio: z.optional(object({ codecs: z.array(z.string()), tts: z.array(languageTagSchema) })),
@@ -497,7 +486,7 @@ export const ackBodySchema = object({
   duplicate: z.optional(z.boolean()),
   deviceTime: withMeta(z.optional(timeSchema), { description: 'Set in the ack of device.ping' }),
 }).check(
-  z.refine((ack) => ack.ok || ack.code !== undefined, {
+  z.refine(ackHasCode, {
     path: ['code'],
     message: 'expected a code when ok is false',
   }),
