@@ -1,5 +1,14 @@
 import { BulletinSchema, exampleFloodWarning, examplePolicyNotice } from '@nguon/bulletin';
 import * as z from 'zod';
+import {
+  broadcastReportExample,
+  commandResultExample,
+  deliveryExample,
+  deviceExample,
+  deviceRegisteredExample,
+  feedbackExample,
+  tokenCreatedExample,
+} from './examples';
 import { pageOf, pageQuery } from './pagination';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import {
@@ -186,7 +195,11 @@ export const ROUTES = {
     tags: ['tokens'],
     auth: bearer(['admin'], 'within', ['A-T1', 'A-S2']),
     body: json(TokenCreateSchema, { role: 'editor', units: ['64'], label: 'Biên tập viên Sở VHTTDL' }),
-    success: { status: 201, description: 'The token', content: json(TokenCreatedSchema) },
+    success: {
+      status: 201,
+      description: 'The token',
+      content: json(TokenCreatedSchema, tokenCreatedExample),
+    },
     errors: [400, 401, 403, 429],
   },
   // ── Devices ──
@@ -203,7 +216,11 @@ export const ROUTES = {
       model: 'IPL-200',
       publicKey: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
     }),
-    success: { status: 201, description: 'The registered device', content: json(DeviceRegisteredSchema) },
+    success: {
+      status: 201,
+      description: 'The registered device',
+      content: json(DeviceRegisteredSchema, deviceRegisteredExample),
+    },
     errors: [400, 401, 403, 409],
   },
   listDevices: {
@@ -223,7 +240,7 @@ export const ROUTES = {
     tags: ['devices'],
     auth: bearer(ALL, 'overlaps', ['A-S3']),
     params: DeviceIdParamsSchema,
-    success: { status: 200, description: 'The device', content: json(DeviceSchema) },
+    success: { status: 200, description: 'The device', content: json(DeviceSchema, deviceExample) },
     errors: [400, 401, 403, 404],
   },
   sendDeviceCommand: {
@@ -237,7 +254,7 @@ export const ROUTES = {
     success: {
       status: 202,
       description: 'The command was signed and sent',
-      content: json(DeviceCommandResultSchema),
+      content: json(DeviceCommandResultSchema, commandResultExample),
     },
     errors: [400, 401, 403, 404, 409],
   },
@@ -388,7 +405,7 @@ export const ROUTES = {
     tags: ['bulletins'],
     auth: bearer(ALL, 'overlaps', ['A-S3']),
     params: BulletinIdParamsSchema,
-    success: { status: 200, description: 'Delivery so far', content: json(DeliverySchema) },
+    success: { status: 200, description: 'Delivery so far', content: json(DeliverySchema, deliveryExample) },
     errors: [400, 401, 403, 404],
   },
   // ── CAP ──
@@ -438,7 +455,11 @@ export const ROUTES = {
       text: 'Loa ở thôn 3 phát nhỏ, bà con ở cuối thôn không nghe rõ.',
       channel: 'web',
     }),
-    success: { status: 201, description: 'The recorded feedback', content: json(FeedbackSchema) },
+    success: {
+      status: 201,
+      description: 'The recorded feedback',
+      content: json(FeedbackSchema, { ...feedbackExample, status: 'open', replies: [] }),
+    },
     errors: [400, 413, 429],
   },
   listFeedback: {
@@ -462,7 +483,11 @@ export const ROUTES = {
       text: 'UBND xã đã cho kiểm tra và chỉnh âm lượng loa thôn 3.',
       close: true,
     }),
-    success: { status: 200, description: 'The feedback with the reply', content: json(FeedbackSchema) },
+    success: {
+      status: 200,
+      description: 'The feedback with the reply',
+      content: json(FeedbackSchema, feedbackExample),
+    },
     errors: [400, 401, 403, 404, 409],
   },
   // ── Units ──
@@ -562,7 +587,11 @@ export const ROUTES = {
     tags: ['reports'],
     auth: bearer(ALL, 'filter', ['A-R1', 'A-S4']),
     query: BroadcastReportQuerySchema,
-    success: { status: 200, description: 'The report', content: json(BroadcastReportSchema) },
+    success: {
+      status: 200,
+      description: 'The report',
+      content: json(BroadcastReportSchema, broadcastReportExample),
+    },
     errors: [400, 401, 403],
   },
   getDeviceReport: {
