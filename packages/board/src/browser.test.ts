@@ -326,3 +326,61 @@ describe('a browser board over MQTT WebSocket', () => {
     expect(after.refused).toBe('store bad: expected a JSON value, found undefined');
   });
 });
+
+describe('a board whose clock is wrong', () => {
+  it('shows the source system time learnt from welcome (P-H5)', async () => {
+    const id = `bt-${randomBytes(4).toString('hex')}`;
+    const key = await generateDeviceKey(id);
+    const ahead = 2 * 3_600_000;
+    const skewed = await TestSystem.connect({
+      url: broker.url,
+      province: PROVINCE,
+      key: systemKey,
+      now: () => Date.now() + ahead,
+    });
+    await skewed.register(id, key.anchor);
+    try {
+      const shown = await page.evaluate(
+        async ({ id, wsUrl, anchor, privateJwk, ahead }) => {
+          const w = window as unknown as PageWindow;
+          const events: DeviceEvent[] = [];
+          const board = await w.nguonBoard.startBoard({
+            element: '#board',
+            deviceId: id,
+            province: '52',
+            units: ['52001'],
+            mqtt: { url: wsUrl },
+            trust: [anchor],
+            privateKey: privateJwk,
+            storage: 'memory',
+            onEvent: (e) => events.push(e),
+          });
+          const deadline = Date.now() + 10_000;
+          while (!events.some((e) => e.type === 'welcome') && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          await new Promise((r) => setTimeout(r, 1100));
+          const format = new Intl.DateTimeFormat('vi-VN', {
+            hour: '2-digit',
+            minute: '2-digit',
+            timeZone: 'Asia/Ho_Chi_Minh',
+          });
+          const result = {
+            welcomed: events.some((e) => e.type === 'welcome'),
+            clock: document.querySelector('.nb-clock')?.textContent,
+            expected: [format.format(Date.now() + ahead), format.format(Date.now() + ahead - 60_000)],
+            local: format.format(Date.now()),
+          };
+          await board.stop();
+          return result;
+        },
+        { id, wsUrl: broker.wsUrl, anchor: systemKey.anchor, privateJwk: key.privateJwk, ahead },
+      );
+      expect(shown.welcomed).toBe(true);
+      expect(shown.expected).toContain(shown.clock);
+      expect(shown.clock).not.toBe(shown.local);
+    } finally {
+      await skewed.close();
+    }
+  });
+});

@@ -1,4 +1,11 @@
-import { DeviceClient, type KeyValueStore, MemoryBlobStore, MemoryStore } from '@nguon/device';
+import {
+  type Clock,
+  DeviceClient,
+  type KeyValueStore,
+  MemoryBlobStore,
+  MemoryStore,
+  systemClock,
+} from '@nguon/device';
 import { type BoardConfig, parseBoardConfig } from './config';
 import { DomBoardAdapter } from './dom-adapter';
 import { BoardError } from './errors';
@@ -47,11 +54,17 @@ export async function startBoard(config: BoardConfig): Promise<RunningBoard> {
       `board config element: no element matches '${String(config.element)}'`,
     );
   }
-  const display = new DomBoardAdapter({
-    ...config.display,
-    element,
-    ...(config.clock ? { clock: config.clock } : {}),
-  });
+  // The screen shows the source system's time: the device's clock corrected by the offset it
+  // learns from `welcome` (P-H5), so a board with a wrong clock still shows the right hour and
+  // dims at the right time.
+  const base = config.clock ?? systemClock;
+  let device: DeviceClient | undefined;
+  const screenClock: Clock = {
+    now: () => base.now() + (device?.clockOffsetMs ?? 0),
+    setTimeout: (fn, ms) => base.setTimeout(fn, ms),
+    clearTimeout: (handle) => base.clearTimeout(handle),
+  };
+  const display = new DomBoardAdapter({ ...config.display, element, clock: screenClock });
   let store: KeyValueStore;
   try {
     store =
@@ -62,7 +75,7 @@ export async function startBoard(config: BoardConfig): Promise<RunningBoard> {
     await display.close();
     throw error;
   }
-  const device = new DeviceClient({
+  device = new DeviceClient({
     deviceId: config.deviceId,
     province: config.province,
     kind: 'board',

@@ -642,7 +642,7 @@ export class DomBoardAdapter implements BoardDisplay {
       const now = this.#clock.now();
       time.textContent = this.#clockFormat.format(now);
       date.textContent = this.#dateFormat.format(now);
-      this.#idleTimers[0] = this.#clock.setTimeout(tick, 15_000);
+      this.#idleTimers[0] = this.#clock.setTimeout(tick, 1000 - (now % 1000));
     };
     const rotate = () => {
       const entry = this.playlist.next(this.#clock.now());
