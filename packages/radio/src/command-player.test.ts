@@ -248,3 +248,25 @@ describe('CommandPlayer when the device process dies', () => {
     expect(processGroup(pid).filter((line) => !/^\d+\s+\d+\s+Z/.test(line))).toEqual([]);
   });
 });
+
+describe('CommandPlayer volume', () => {
+  /** Plays through ALSA's file plugin into a raw file and returns the loudest 16-bit sample. */
+  async function peakAt(program: PlayerProgram, file: string, volume: number): Promise<number> {
+    const out = join(dir.dir, `${program}-${volume}.raw`);
+    const p = await CommandPlayer.detect({ programs: [program], output: `file:FILE=${out},FORMAT=raw` });
+    expect(await p.play({ path: file }, { volume })).toEqual({ outcome: 'completed' });
+    const bytes = await readFile(out);
+    let peak = 0;
+    for (let i = 0; i + 1 < bytes.length; i += 2) peak = Math.max(peak, Math.abs(bytes.readInt16LE(i)));
+    return peak;
+  }
+
+  it.each(['mpg123', 'ffmpeg'] as const)('%s applies the volume as gain', async (program) => {
+    const full = await peakAt(program, mp3, 100);
+    const quarter = await peakAt(program, mp3, 25);
+    expect(full).toBeGreaterThan(10_000);
+    expect(quarter / full).toBeGreaterThan(0.2);
+    expect(quarter / full).toBeLessThan(0.3);
+    expect(await peakAt(program, mp3, 0)).toBe(0);
+  });
+});

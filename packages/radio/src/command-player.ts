@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, open } from 'node:fs/promises';
+import { access, open, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlayResult } from '@nguon/device';
@@ -253,7 +253,9 @@ export class CommandPlayer implements AudioPlayer {
     if (program === 'aplay') {
       // aplay plays any bytes as raw noise: refuse what is not a WAV file before it reaches the speaker.
       try {
-        rawFormat = parseWav(await readHead(input));
+        const format = parseWav(await readHead(input));
+        // The head read holds only the start of the data: the file's size bounds the audio.
+        rawFormat = { ...format, dataBytes: Math.max(0, (await stat(input)).size - format.dataOffset) };
       } catch (error) {
         return {
           outcome: 'failed',
@@ -317,7 +319,11 @@ export class CommandPlayer implements AudioPlayer {
       });
       let paced: Promise<number | Error> = Promise.resolve(-1);
       if (child.stdout && pcm !== undefined) {
-        const pacer = paceStream(child.stdout, pcm === 'wav' ? 'wav' : (rawFormat ?? 'wav'));
+        const pacer = paceStream(
+          child.stdout,
+          pcm === 'wav' ? 'wav' : (rawFormat ?? 'wav'),
+          rawFormat?.dataBytes ?? Number.POSITIVE_INFINITY,
+        );
         cancelPacing = pacer.cancel;
         paced = pacer.bytes.catch((error: Error) => {
           kill();

@@ -12,6 +12,8 @@ import { parseWav, type WavFormat, wavByteRate } from './wav';
 export function paceStream(
   stream: Readable,
   format: 'wav' | Pick<WavFormat, 'sampleRate' | 'channels' | 'bitsPerSample'>,
+  /** Bytes of real audio when known: ALSA pads the last period with silence, which is not timed. */
+  limitBytes = Number.POSITIVE_INFINITY,
 ): { bytes: Promise<number>; cancel: () => void } {
   let cancel: () => void = () => undefined;
   const bytes = new Promise<number>((resolve, reject) => {
@@ -24,7 +26,8 @@ export function paceStream(
     let done = false;
     const dueIn = () => (startedAt === 0 ? 0 : startedAt + (audioBytes / byteRate) * 1000 - Date.now());
     const consume = (bytes: number) => {
-      if (bytes === 0) return;
+      bytes = Math.min(bytes, limitBytes - audioBytes);
+      if (bytes <= 0) return;
       if (startedAt === 0) startedAt = Date.now();
       audioBytes += bytes;
       const wait = dueIn();
