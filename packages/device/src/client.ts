@@ -186,6 +186,7 @@ export class DeviceClient {
   readonly #pendingDeliveries = new Map<string, { cancelled: boolean }>();
   readonly #pendingAlarms: AlarmBody[] = [];
   readonly #background = new Set<Promise<unknown>>();
+  #afterAck: (() => void)[] = [];
 
   constructor(options: DeviceClientOptions) {
     this.#o = options;
@@ -553,6 +554,7 @@ export class DeviceClient {
       return;
     }
     let extra: Partial<AckBody>;
+    this.#afterAck = [];
     try {
       extra = await this.#execute(command, result.lifetimeEnd);
     } catch (error) {
@@ -572,6 +574,8 @@ export class DeviceClient {
     }
     await this.#replay.add(command.id, result.lifetimeEnd);
     await this.#ack({ ref: command.id, ok: true, ...extra }, topic);
+    // Playout starts only once the ack is out, so that the ack never waits behind a play's status.
+    for (const next of this.#afterAck.splice(0)) next();
     if (command.type === 'welcome') await this.#afterWelcome();
     if (command.type === 'device.selftest') this.#track(this.#selfTest());
   }
@@ -706,7 +710,7 @@ export class DeviceClient {
     };
     this.#bulletins.set(id, entry);
     await this.#saveBulletin(id, entry);
-    this.#schedule(entry);
+    this.#afterAck.push(() => this.#schedule(entry));
     return {};
   }
 
