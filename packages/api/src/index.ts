@@ -8,3 +8,4 @@ export * from './problem';
 export { parseRequest, type RawRequest } from './request';
 export * from './routes';
 export * from './schemas';
+export { WORKFLOW_STEPS, type WorkflowStep, workflowStep } from './workflow';
