@@ -1,6 +1,6 @@
 export * from './authz';
 export { ApiError, type ApiErrorCode } from './errors';
-export { authorizationMatrixMarkdown, renderReadme, routeTableMarkdown } from './markdown';
+export { authorizationMatrixMarkdown, renderReadme, routeTableMarkdown, workflowMarkdown } from './markdown';
 export * from './openapi';
 export * from './pagination';
 export * from './paths';

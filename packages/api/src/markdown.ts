@@ -1,6 +1,7 @@
 import { AUTH_RULES } from './authz';
 import { ROUTE_LIST } from './routes';
 import { ROLES } from './schemas';
+import { WORKFLOW_STEPS } from './workflow';
 
 const cell = (s: string) => s.replaceAll('|', '\\|');
 
@@ -56,14 +57,34 @@ export function authorizationMatrixMarkdown(): string {
   return lines.join('\n');
 }
 
+/**
+ * The bulletin workflow ({@link WORKFLOW_STEPS}) as a markdown table.
+ *
+ * @example
+ * ```ts
+ * console.log(workflowMarkdown());
+ * ```
+ */
+export function workflowMarkdown(): string {
+  const lines = ['| operation | from | to | roles | rule |', '|---|---|---|---|---|'];
+  for (const step of WORKFLOW_STEPS) {
+    const op = step.approve
+      ? `\`${step.operationId}\` + \`approve: true\`${step.priorities ? `, ${step.priorities.join('/')} only` : ''}`
+      : `\`${step.operationId}\``;
+    lines.push(`| ${op} | ${step.from.join(', ')} | ${step.to} | ${step.roles.join(', ')} | ${step.rule} |`);
+  }
+  return lines.join('\n');
+}
+
 const BLOCKS = {
   routes: routeTableMarkdown,
   authz: authorizationMatrixMarkdown,
+  workflow: workflowMarkdown,
 } as const;
 
 /**
  * Replaces the generated blocks of a README (between `<!-- routes:start -->` and
- * `<!-- routes:end -->`, and the same for `authz`) with fresh tables.
+ * `<!-- routes:end -->`, and the same for `authz` and `workflow`) with fresh tables.
  *
  * @example
  * ```ts

@@ -147,7 +147,7 @@ describe('OpenAPI document', () => {
 
   it('keeps the route table and the authorisation matrix in the README up to date', () => {
     const readme = readFileSync(new URL('README.md', root), 'utf8');
-    expect(readme).toContain('<!-- routes:start -->');
+    for (const block of ['routes', 'authz', 'workflow']) expect(readme).toContain(`<!-- ${block}:start -->`);
     expect(renderReadme(readme)).toBe(readme);
   });
 });
