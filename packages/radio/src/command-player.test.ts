@@ -82,6 +82,14 @@ describe('CommandPlayer with real players and a null output', () => {
     }
   });
 
+  it('honours an abort that comes while it still checks the file', async () => {
+    const p = await player(['aplay']);
+    const controller = new AbortController();
+    const playing = p.play({ path: wav }, { signal: controller.signal });
+    controller.abort();
+    expect((await playing).outcome).toBe('interrupted');
+  });
+
   it('stop() interrupts whatever plays', async () => {
     const p = await player(['mpg123']);
     const playing = p.play({ path: mp3 });
@@ -114,11 +122,18 @@ describe('CommandPlayer with real players and a null output', () => {
     );
   });
 
-  it('refuses a volume out of range and finds no player when none is installed', async () => {
+  it('fails a play with a volume out of range or a missing program; finds no player when none is installed', async () => {
     const p = await player(['mpg123']);
-    await expect(p.play({ path: mp3 }, { volume: 150 })).rejects.toThrow(
-      /expected a volume of 0–100, found 150/,
-    );
+    expect(await p.play({ path: mp3 }, { volume: 150 })).toEqual({
+      outcome: 'failed',
+      reason: 'expected a volume of 0–100, found 150',
+    });
+    const gone = new CommandPlayer([
+      { program: 'mpg123', path: join(dir.dir, 'no-such-mpg123'), codecs: ['mp3'] },
+    ]);
+    const spawnFailed = await gone.play({ path: mp3 });
+    expect(spawnFailed.outcome).toBe('failed');
+    expect(spawnFailed.reason).toMatch(/^mpg123: spawn .*no-such-mpg123 ENOENT/);
     const error = await CommandPlayer.detect({ env: { PATH: dir.dir } }).catch((e: unknown) => e);
     expect(RadioError.isInstance(error) && error.code).toBe('no_player');
   });

@@ -232,7 +232,12 @@ export class CommandPlayer implements AudioPlayer {
 
   /** @example `await player.play({ path: 'notice.mp3' }, { signal })` */
   async play(source: AudioSource, options: PlayOptions = {}): Promise<PlayResult> {
-    const volume = checkVolume(options.volume ?? this.#volume);
+    let volume: number;
+    try {
+      volume = checkVolume(options.volume ?? this.#volume);
+    } catch (error) {
+      return { outcome: 'failed', reason: (error as Error).message };
+    }
     const signal = options.signal;
     if (signal?.aborted) return { outcome: 'interrupted', reason: 'aborted before start' };
     const input = source.path ?? (source.url?.startsWith('file:') ? fileURLToPath(source.url) : source.url);
@@ -313,6 +318,8 @@ export class CommandPlayer implements AudioPlayer {
       if (child.pid !== undefined) trackGroup(child.pid);
       const onAbort = () => running.stop();
       signal?.addEventListener('abort', onAbort, { once: true });
+      // An abort during the checks above (file reads) came before the listener.
+      if (signal?.aborted) running.stop();
       child.stderr?.setEncoding('utf8');
       child.stderr?.on('data', (text: string) => {
         stderr = (stderr + text).slice(-tailBytes);

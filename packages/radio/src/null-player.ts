@@ -67,7 +67,9 @@ export class NullPlayer implements AudioPlayer {
 
   /** @example `await player.play({ path: 'a.wav' }, { signal })` */
   async play(source: AudioSource, options: PlayOptions = {}): Promise<PlayResult> {
-    const volume = checkVolume(options.volume ?? this.#volume);
+    const volume = options.volume ?? this.#volume;
+    if (!(volume >= 0 && volume <= 100))
+      return { outcome: 'failed', reason: `expected a volume of 0–100, found ${volume}` };
     const codec = codecOf(source);
     const durationSec = source.durationSec ?? (await wavSeconds(source)) ?? this.#defaultDurationSec;
     const record: (typeof this.plays)[number] = { source, volume, durationSec };
