@@ -1,4 +1,5 @@
 import type { CachedMedia, Clock, HelloCapabilities, PlayoutItem, PlayResult } from '@nguon/device';
+import { type BrightnessPeriod, BrightnessSchedule, checkLevel } from './brightness';
 import { type BoardDisplay, type BoardLabels, type ShowingState, VIETNAMESE_LABELS } from './display';
 import { BoardError } from './errors';
 import { Playlist, type PlaylistOptions } from './playlist';
@@ -47,19 +48,6 @@ export interface DomBoardAdapterOptions {
   color?: boolean;
   /** MIME types announced in `hello` (default: images the browser decodes, video and audio it can play). */
   mime?: string[];
-}
-
-/**
- * A period of the day with its own brightness; `to` earlier than `from` crosses midnight, `to` may
- * be `24:00`.
- *
- * @example `const night: BrightnessPeriod = { from: '22:00', to: '05:00', level: 30 };`
- */
-export interface BrightnessPeriod {
-  from: string;
-  to: string;
-  /** 0–100. */
-  level: number;
 }
 
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/svg+xml', 'image/avif'];
@@ -127,8 +115,7 @@ export class DomBoardAdapter implements BoardDisplay {
   #media: HTMLMediaElement | undefined;
   #brightness: number;
   #baseBrightness: number;
-  readonly #schedule: { from: number; to: number; level: number }[];
-  readonly #localTime: Intl.DateTimeFormat;
+  #schedule: BrightnessSchedule | undefined;
   #scheduleTimer: unknown;
   #showing: ShowingState;
   #idleTimers: unknown[] = [];
@@ -160,27 +147,24 @@ export class DomBoardAdapter implements BoardDisplay {
     this.#onBrightness = options.onBrightness;
     this.#color = options.color ?? true;
     this.#mime = options.mime;
-    this.#baseBrightness = level('brightness', options.brightness ?? 100);
+    this.#baseBrightness = checkLevel('brightness', options.brightness ?? 100);
     this.#brightness = this.#baseBrightness;
-    this.#schedule = (options.brightnessSchedule ?? []).map((period, index) =>
-      parsePeriod(period, `DomBoardAdapter options.brightnessSchedule[${index}]`),
-    );
     const timeZone = options.timeZone ?? 'Asia/Ho_Chi_Minh';
     try {
       this.#clockFormat = new Intl.DateTimeFormat('vi-VN', { hour: '2-digit', minute: '2-digit', timeZone });
       this.#dateFormat = new Intl.DateTimeFormat('vi-VN', { dateStyle: 'full', timeZone });
-      this.#localTime = new Intl.DateTimeFormat('en-GB', {
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-        timeZone,
-      });
     } catch (cause) {
       throw new BoardError(
         'invalid_option',
         `DomBoardAdapter options.timeZone: expected an IANA time zone such as 'Asia/Ho_Chi_Minh', found '${timeZone}'`,
         { cause },
       );
+    }
+    if (options.brightnessSchedule && options.brightnessSchedule.length > 0) {
+      this.#schedule = new BrightnessSchedule(options.brightnessSchedule, {
+        timeZone,
+        where: 'DomBoardAdapter options.brightnessSchedule',
+      });
     }
     this.playlist = new Playlist(options.playlist);
     this.#installStyles();
@@ -192,7 +176,7 @@ export class DomBoardAdapter implements BoardDisplay {
     this.#showing = { layout: 'idle', since: this.#clock.now() };
     this.#applyDim();
     this.#showIdle();
-    if (this.#schedule.length > 0) this.#followSchedule();
+    if (this.#schedule) this.#followSchedule();
   }
 
   /**
@@ -278,7 +262,7 @@ export class DomBoardAdapter implements BoardDisplay {
    * @example `await board.setVolume(40)`
    */
   async setVolume(volume: number): Promise<void> {
-    const value = level('volume', volume);
+    const value = checkLevel('volume', volume);
     if (this.#media) applyVolume(this.#media, value);
   }
 
@@ -289,7 +273,7 @@ export class DomBoardAdapter implements BoardDisplay {
    * @example `await board.setBrightness(30) // night`
    */
   async setBrightness(value: number): Promise<void> {
-    this.#baseBrightness = level('brightness', value);
+    this.#baseBrightness = checkLevel('brightness', value);
     this.#brightness = this.#scheduledLevel() ?? this.#baseBrightness;
     this.#applyDim();
     await this.#onBrightness?.(this.#brightness);
@@ -680,14 +664,7 @@ export class DomBoardAdapter implements BoardDisplay {
   }
 
   #scheduledLevel(): number | undefined {
-    if (this.#schedule.length === 0) return undefined;
-    const parts = this.#localTime.formatToParts(this.#clock.now());
-    const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-    const minute = (part('hour') % 24) * 60 + part('minute');
-    const period = this.#schedule.find(({ from, to }) =>
-      from <= to ? minute >= from && minute < to : minute >= from || minute < to,
-    );
-    return period?.level;
+    return this.#schedule?.levelAt(this.#clock.now());
   }
 
   // Re-checks the schedule every minute and tells the backlight hook about each change.
@@ -814,36 +791,6 @@ function seconds(name: string, value: number | undefined, fallback: number): num
     );
   }
   return value * 1000;
-}
-
-function parsePeriod(period: BrightnessPeriod, where: string): { from: number; to: number; level: number } {
-  const minutes = (value: unknown, field: string, allow24: boolean): number => {
-    const match = typeof value === 'string' ? /^([01][0-9]|2[0-3]):([0-5][0-9])$/.exec(value) : null;
-    if (match) return Number(match[1]) * 60 + Number(match[2]);
-    if (allow24 && value === '24:00') return 24 * 60;
-    throw new BoardError(
-      'invalid_option',
-      `${where}.${field}: expected HH:MM, found ${JSON.stringify(value)}`,
-    );
-  };
-  if (typeof period !== 'object' || period === null) {
-    throw new BoardError('invalid_option', `${where}: expected {from, to, level}, found ${String(period)}`);
-  }
-  return {
-    from: minutes(period.from, 'from', false),
-    to: minutes(period.to, 'to', true),
-    level: level(`${where}.level`, period.level),
-  };
-}
-
-function level(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) {
-    throw new BoardError(
-      'invalid_option',
-      `${name}: expected a number from 0 to 100, found ${String(value)}`,
-    );
-  }
-  return value;
 }
 
 function applyVolume(element: HTMLMediaElement, volume: number): void {
