@@ -244,7 +244,7 @@ export function generateDocuments(): Map<string, string> {
   return out;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema');
   rmSync(join(root, 'json'), { recursive: true, force: true });
   for (const [path, text] of generateDocuments()) {
@@ -252,6 +252,17 @@ function main(): void {
     writeFileSync(join(root, path), text);
   }
   process.stdout.write(`wrote ${readdirSync(root, { recursive: true }).length} entries to schema/\n`);
+  // Imported here, not at the top: validator-source.ts imports this module.
+  const { validatorsSource, validatorsTypes } = await import('./validator-source');
+  const generated = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'generated');
+  mkdirSync(generated, { recursive: true });
+  writeFileSync(join(generated, 'validators.js'), validatorsSource());
+  writeFileSync(join(generated, 'validators.d.ts'), validatorsTypes);
+  process.stdout.write('wrote src/generated/validators.js and .d.ts\n');
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

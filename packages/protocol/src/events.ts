@@ -1,7 +1,8 @@
 import { ProtocolError } from './errors';
+import { safeParseEventOf, safeParsePresence } from './fast-path';
 import { describeIssue } from './issues';
 import { MAX_PAYLOAD_BYTES } from './jws';
-import { type DeviceEvent, EVENT_SCHEMAS, type Presence, presenceSchema } from './messages';
+import type { DeviceEvent, Presence } from './messages';
 import type { RuleId } from './rules';
 import { parseTopic } from './topics';
 
@@ -99,7 +100,7 @@ export function parseEvent(topic: string, payload: string | Uint8Array): ParseEv
       'type',
     );
   }
-  const parsed = EVENT_SCHEMAS[where.event].safeParse(value, { reportInput: true });
+  const parsed = safeParseEventOf(where.event, value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.map(String).join('.') ?? '';
@@ -130,7 +131,7 @@ export function parsePresence(topic: string, payload: string | Uint8Array): Pars
     return fail('invalid_topic', 'P-X12', `topic ${JSON.stringify(topic)}: expected a presence topic`);
   const json = readJson(payload);
   if (!json.ok) return json;
-  const parsed = presenceSchema.safeParse(json.value, { reportInput: true });
+  const parsed = safeParsePresence(json.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.map(String).join('.') ?? '';

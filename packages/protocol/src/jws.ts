@@ -2,6 +2,7 @@ import { base64url, CompactSign, exportJWK, generateKeyPair, importJWK, type JWK
 import type * as z from 'zod/mini';
 import { ERROR_CODES, type ErrorCode } from './codes';
 import { ProtocolError } from './errors';
+import { safeParseCommand, safeParseEventOf } from './fast-path';
 import { newMessageId } from './ids';
 import { describeIssue } from './issues';
 import {
@@ -10,7 +11,7 @@ import {
   type CommandBody,
   type CommandOf,
   type CommandType,
-  EVENT_SCHEMAS,
+  type EVENT_SCHEMAS,
   type EventOf,
   envelopeSchema,
   type TrustAnchor,
@@ -173,7 +174,7 @@ export function createCommand<T extends CommandType>(
     to: options.to,
     body,
   };
-  const parsed = COMMAND_SCHEMAS[type].safeParse(envelope, REPORT);
+  const parsed = safeParseCommand(type, envelope);
   if (!parsed.success) throw schemaError(parsed.error, 'P-S2');
   return parsed.data as CommandOf<T>;
 }
@@ -467,7 +468,7 @@ export async function verifyCommand<K>(
   const type = payload.type;
   const known = typeof type === 'string' && Object.hasOwn(COMMAND_SCHEMAS, type);
   const parsed = known
-    ? COMMAND_SCHEMAS[type as CommandType].safeParse(payload, REPORT)
+    ? safeParseCommand(type as CommandType, payload)
     : envelopeSchema.safeParse(payload, REPORT);
   if (!parsed.success) {
     const error = schemaError(parsed.error, 'P-S2', ref);
@@ -633,17 +634,14 @@ export function createEvent<T extends EventType>(
   options: { seq: number; now?: number; id?: string },
 ): EventOf<T> {
   const now = options.now ?? Date.now();
-  const parsed = EVENT_SCHEMAS[type].safeParse(
-    {
-      v: 1,
-      id: options.id ?? newMessageId(now),
-      type,
-      ts: new Date(now).toISOString(),
-      seq: options.seq,
-      body,
-    },
-    REPORT,
-  );
+  const parsed = safeParseEventOf(type, {
+    v: 1,
+    id: options.id ?? newMessageId(now),
+    type,
+    ts: new Date(now).toISOString(),
+    seq: options.seq,
+    body,
+  });
   if (!parsed.success) throw schemaError(parsed.error, 'P-X9');
   return parsed.data as EventOf<T>;
 }
@@ -693,7 +691,7 @@ export async function verifyReceipt<K>(
     return failure('unsupported_version', 'P-E2', `v: expected 1, found ${JSON.stringify(payload.v)}`, ref, {
       path: 'v',
     });
-  const parsed = EVENT_SCHEMAS.receipt.safeParse(payload, REPORT);
+  const parsed = safeParseEventOf('receipt', payload);
   if (!parsed.success)
     return { ok: false, error: schemaError(parsed.error, 'P-X11', ref), ref, alarm: false };
   return { ok: true, receipt: parsed.data, kid };

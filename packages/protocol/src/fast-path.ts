@@ -1,0 +1,85 @@
+// The fast accept path of the catalogue: ajv standalone validators generated from the JSON Schemas
+// (src/generated/validators.js) check the shapes, the cross-field rules (shared with the zod
+// refinements) run on the typed value, and the output is built the way zod builds it (unknown
+// fields dropped, defaults filled in). Anything refused here goes through zod, so results and error
+// messages are zod's; fast-path.test.ts compares both paths on valid and broken messages.
+import type * as z from 'zod/mini';
+import { ackHasCode, endAtAfterStartAt, expAfterTs, includesVersion1, type RuleReport } from './cross-field';
+import { commandValidators, eventValidators, presence as presenceValidator } from './generated/validators';
+import {
+  COMMAND_SCHEMAS,
+  type CommandOf,
+  type CommandType,
+  EVENT_SCHEMAS,
+  type EventOf,
+  type Presence,
+  presenceSchema,
+} from './messages';
+import { type OutputShaper, outputShaper } from './output';
+import type { EventType } from './topics';
+
+const REPORT = { reportInput: true } as const;
+
+type Rules = (value: never) => boolean;
+
+const passes = (rule: (value: never, report: RuleReport) => void) => (value: never) => {
+  let ok = true;
+  rule(value, () => {
+    ok = false;
+  });
+  return ok;
+};
+const expOk = passes(expAfterTs);
+const endOk = passes(endAtAfterStartAt);
+
+// The refinements of messages.ts, by message type (fast-path.test.ts checks that none is missing).
+const COMMAND_RULES: Partial<Record<CommandType, Rules>> = {
+  'bulletin.deliver': (c: CommandOf<'bulletin.deliver'>) => endOk(c.body.playout as never),
+};
+const EVENT_RULES: Partial<Record<EventType, Rules>> = {
+  ack: (e: EventOf<'ack'>) => ackHasCode(e.body),
+  hello: (e: EventOf<'hello'>) => includesVersion1(e.body.protocols),
+};
+
+const shapers = new Map<z.core.$ZodType, OutputShaper>();
+function shape(schema: z.core.$ZodType, value: unknown): unknown {
+  let shaper = shapers.get(schema);
+  if (shaper === undefined) {
+    shaper = outputShaper(schema);
+    shapers.set(schema, shaper);
+  }
+  return shaper(value);
+}
+
+/** What zod's `safeParse` returns. */
+export type Parsed<T> =
+  | { success: true; data: T; error?: undefined }
+  | { success: false; data?: undefined; error: z.core.$ZodError };
+
+/**
+ * `COMMAND_SCHEMAS[type].safeParse(value, { reportInput: true })`, faster for valid commands.
+ */
+export function safeParseCommand<T extends CommandType>(type: T, value: unknown): Parsed<CommandOf<T>> {
+  const schema = COMMAND_SCHEMAS[type];
+  const validate = commandValidators[type];
+  const rules = COMMAND_RULES[type];
+  if (validate?.(value) && expOk(value as never) && (rules === undefined || rules(value as never)))
+    return { success: true, data: shape(schema, value) as CommandOf<T> };
+  return schema.safeParse(value, REPORT) as Parsed<CommandOf<T>>;
+}
+
+/** `EVENT_SCHEMAS[type].safeParse(value, { reportInput: true })`, faster for valid events. */
+export function safeParseEventOf<T extends EventType>(type: T, value: unknown): Parsed<EventOf<T>> {
+  const schema = EVENT_SCHEMAS[type];
+  const validate = eventValidators[type];
+  const rules = EVENT_RULES[type];
+  if (validate?.(value) && (rules === undefined || rules(value as never)))
+    return { success: true, data: shape(schema, value) as EventOf<T> };
+  return schema.safeParse(value, REPORT) as Parsed<EventOf<T>>;
+}
+
+/** `presenceSchema.safeParse(value, { reportInput: true })`, faster for valid presence. */
+export function safeParsePresence(value: unknown): Parsed<Presence> {
+  if (presenceValidator(value)) return { success: true, data: shape(presenceSchema, value) as Presence };
+  return presenceSchema.safeParse(value, REPORT);
+}
