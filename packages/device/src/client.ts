@@ -618,6 +618,8 @@ export class DeviceClient {
   async #welcome(command: CommandOf<'welcome'>): Promise<void> {
     const body = command.body;
     this.#offsetMs = Date.parse(body.serverTime) - this.#clock.now();
+    // The scheduler's pending timer was set on the old time: re-plan on the corrected clock.
+    this.#scheduler.configChanged();
     await this.#updateTrust(body.trust, body.trustVersion);
     if (body.config.configVersion >= this.#config.configVersion) {
       await this.#applyConfig(
@@ -957,7 +959,11 @@ export class DeviceClient {
       id,
       priority: body.priority,
       until: body.until,
-      run: (signal) => live.call(adapter, { url: body.url, format: body.format }, signal),
+      // `until` rides along for adapters that time the relay themselves; the scheduler stops it anyway.
+      run: (signal) => {
+        const source = { url: body.url, format: body.format, until: body.until };
+        return live.call(adapter, source, signal);
+      },
     });
     if (!started) {
       throw new DeviceError('expired', `body.until: ${body.until} has already passed`, {

@@ -36,6 +36,8 @@ export const deviceRunConfigSchema = z.object({
   keyId: z.string().min(1).optional(),
   dataDir: z.string().min(1),
   player: z.enum(['null', 'command']).optional(),
+  /** Radio with player "command": `default`, an ALSA device such as `plughw:1,0`, or `null` (no sound card). */
+  audioOutput: z.string().min(1).optional(),
   vendor: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
   firmware: z.string().min(1).optional(),

@@ -60,7 +60,7 @@ describe('nguon device run', () => {
     expect(result.stderr).toContain('mqtt');
   });
 
-  test('runs as a process: connects, acks a signed bulletin, plays it, sends a receipt, exits 0 on SIGTERM', async () => {
+  test('runs as a process: connects, acks a signed bulletin, speaks it through the real radio player (no sound card), sends a receipt, exits 0 on SIGTERM', async () => {
     const broker = await startBroker();
     const systemKey = await generateTrustKey('gl-test-1');
     const deviceId = `loa-cli-${process.pid}`;
@@ -79,7 +79,8 @@ describe('nguon device run', () => {
         trust: [systemKey.anchor],
         privateKey: deviceKey.privateJwk,
         dataDir: 'data',
-        player: 'null',
+        player: 'command',
+        audioOutput: 'null',
       }),
     );
     const child = spawn(

@@ -8,7 +8,7 @@ import {
   parseDeviceRunConfig,
 } from '@nguon/device';
 import { createNodeDevice } from '@nguon/device/node';
-import { CommandPlayer, EspeakTts, RadioAdapter } from '@nguon/radio';
+import { createRadioAdapter } from '@nguon/radio';
 import type { Command } from 'commander';
 import { CliExit, type CliIo } from '../io';
 
@@ -40,10 +40,11 @@ async function loadConfig(file: string, io: CliIo): Promise<DeviceRunConfig> {
 
 async function createAdapter(config: DeviceRunConfig, io: CliIo): Promise<PlayoutAdapter> {
   if (config.kind === 'radio' && config.player === 'command') {
-    const player = await CommandPlayer.detect({ env: io.env });
-    // Text bulletins are spoken when espeak-ng is installed; without it they end `failed`.
-    const tts = await EspeakTts.detect({ env: io.env }).catch(() => undefined);
-    return new RadioAdapter({ player, ...(tts === undefined ? {} : { tts }) });
+    // Detects mpg123/ffplay/ffmpeg/aplay, and espeak-ng for text bulletins when installed.
+    return createRadioAdapter({
+      env: io.env,
+      ...(config.audioOutput === undefined ? {} : { output: config.audioOutput }),
+    });
   }
   // Boards run headless here: a board renders in a browser (@nguon/board); the reference device
   // only proves the protocol side, timing each display with the null adapter.
