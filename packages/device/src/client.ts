@@ -495,7 +495,11 @@ export class DeviceClient {
 
   async #alarm(body: AlarmBody): Promise<void> {
     this.#emit({ type: 'alarm', ...body });
-    if (!(await this.#publishEvent('alarm', body))) this.#pendingAlarms.push(body);
+    if (!(await this.#publishEvent('alarm', body))) {
+      // Kept for the next welcome (P-D1), the latest 100 at most.
+      this.#pendingAlarms.push(body);
+      if (this.#pendingAlarms.length > 100) this.#pendingAlarms.shift();
+    }
   }
 
   // ── Commands (§4, §6) ───────────────────────────────────────────────────────────────────────────
