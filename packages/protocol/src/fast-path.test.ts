@@ -6,6 +6,7 @@ import { validatorsSource, validatorsTypes } from '../scripts/validator-source';
 import { COMMAND_SAMPLES, EVENT_SAMPLES, PRESENCE_SAMPLE, T0 } from './__fixtures__/samples';
 import { codePointLength } from './code-points';
 import { type Parsed, safeParseCommand, safeParseEventOf, safeParsePresence } from './fast-path';
+import { checkCommand } from './jws';
 import { COMMAND_SCHEMAS, COMMAND_TYPES, EVENT_SCHEMAS, presenceSchema } from './messages';
 import { EVENT_TYPES, type EventType } from './topics';
 
@@ -233,5 +234,24 @@ describe('fast path', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('checkCommand', () => {
+  it('returns the command, or the first problem with its path and rule', () => {
+    const ok = checkCommand(COMMAND_SAMPLES['bulletin.deliver']);
+    expect(ok.ok && ok.command.type).toBe('bulletin.deliver');
+    const broken = structuredClone(COMMAND_SAMPLES['bulletin.deliver']) as { body: { media: Json[] } };
+    broken.body.media[0]!.size = -1;
+    const bad = checkCommand(broken);
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && [bad.error.code, bad.error.path, bad.error.rule]).toEqual([
+      'invalid_message',
+      'body.media.0.size',
+      'P-S2',
+    ]);
+    const unknown = checkCommand({ ...COMMAND_SAMPLES['device.ping'], type: 'device.reboot' });
+    expect(!unknown.ok && unknown.error.code).toBe('unsupported_type');
+    expect(!checkCommand(null).ok).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ export { describeIssue } from './issues';
 export {
   ackBody,
   type CreateCommandOptions,
+  checkCommand,
   commandLifetimeEnd,
   createCommand,
   createEvent,

@@ -441,6 +441,35 @@ export function commandLifetimeEnd(envelope: { ts: string; exp?: string | undefi
 }
 
 /**
+ * Checks a decoded command (the JSON payload of a JWS) against the catalogue: envelope, body of its
+ * type and `exp` after `ts`, with no signature, time or routing check. For gateways, tools and tests;
+ * a device uses {@link verifyCommand}. Valid commands take a fast path generated from the JSON Schema;
+ * the result and the error messages are zod's. Never throws on bad input.
+ *
+ * @example
+ * ```ts
+ * const r = checkCommand(JSON.parse(text));
+ * if (r.ok) console.log(r.command.type);
+ * else console.error(r.error.code, r.error.message); // invalid_message body.media.0.size: …
+ * ```
+ */
+export function checkCommand(
+  value: unknown,
+): { ok: true; command: Command } | { ok: false; error: ProtocolError } {
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string' || !Object.hasOwn(COMMAND_SCHEMAS, type)) {
+    const message = `type: ${JSON.stringify(type ?? null)} is not a command of protocol v1`;
+    return {
+      ok: false,
+      error: new ProtocolError('unsupported_type', message, { rule: 'P-E1', path: 'type' }),
+    };
+  }
+  const parsed = safeParseCommand(type as CommandType, value);
+  if (!parsed.success) return { ok: false, error: schemaError(parsed.error, 'P-S2') };
+  return { ok: true, command: parsed.data as Command };
+}
+
+/**
  * Verifies a command as a device must before acting on it (§4): size, JWS form, trusted `kid`,
  * Ed25519 signature, `v`, schema, lifetime, `to` and topic, type, capability and replay, and reports
  * the first fault in the order P-S2 fixes. Never throws on bad input: the result carries a

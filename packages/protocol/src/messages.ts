@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { errorCodeSchema } from './codes';
 import { ackHasCode, endAtAfterStartAt, expAfterTs, includesVersion1 } from './cross-field';
-import { object } from './object';
 import { DEVICE_ID_PATTERN, UNIT_CODE_PATTERN } from './topics';
 
 /**
@@ -149,7 +148,7 @@ export const prioritySchema = z.enum(['normal', 'priority', 'emergency']);
  * windowSchema.parse({ days: [1, 2, 3, 4, 5], from: '06:00', to: '07:00' });
  * ```
  */
-export const windowSchema = object({
+export const windowSchema = z.object({
   days: z.array(z.int().check(z.minimum(1), z.maximum(7))).check(z.minLength(1), z.maxLength(7)),
   from: clockTimeSchema,
   to: z.string().check(z.regex(/^(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, 'expected HH:MM or 24:00')),
@@ -163,7 +162,7 @@ export const windowSchema = object({
  * mediaSchema.parse({ url: 'https://media.example.vn/a.mp3', sha256: 'e3b0…', size: 48213, mime: 'audio/mpeg' });
  * ```
  */
-export const mediaSchema = object({
+export const mediaSchema = z.object({
   url: httpUrlSchema,
   sha256: sha256Schema,
   size: z.int().check(z.minimum(0)),
@@ -180,7 +179,7 @@ export const mediaSchema = object({
  * trustAnchorSchema.parse({ kid: 'gl-2026-1', publicKey: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' });
  * ```
  */
-export const trustAnchorSchema = object({
+export const trustAnchorSchema = z.object({
   kid: z
     .string()
     .check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'expected a kid of 1–128 characters [A-Za-z0-9._:-]')),
@@ -200,7 +199,7 @@ export const trustAnchorSchema = object({
  * deviceConfigSchema.parse({ configVersion: 7, volume: 60, languages: ['jra', 'vi'] });
  * ```
  */
-export const deviceConfigSchema = object({
+export const deviceConfigSchema = z.object({
   configVersion: withMeta(z.int().check(z.minimum(0)), { description: 'Set by the system; only grows' }),
   volume: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
   emergencyVolume: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
@@ -209,7 +208,7 @@ export const deviceConfigSchema = object({
   timeZone: withMeta(z.optional(z.string().check(z.minLength(1))), {
     description: 'IANA time zone, default Asia/Ho_Chi_Minh',
   }),
-  quietHours: z.optional(object({ from: clockTimeSchema, to: clockTimeSchema })),
+  quietHours: z.optional(z.object({ from: clockTimeSchema, to: clockTimeSchema })),
   windows: z.optional(z.array(windowSchema)),
   attentionSignal: withMeta(z.optional(z.union([mediaSchema, z.literal(false)])), {
     description: 'P-Q4: media opening an emergency on a radio; false turns it off; absent = built-in tone',
@@ -231,22 +230,24 @@ const expAfterTsCheck = () =>
 
 function command<T extends string, B extends z.ZodMiniType>(type: T, body: B, description: string) {
   return withMeta(
-    object({
-      ...envelopeFields,
-      type: z.literal(type),
-      exp: withMeta(z.optional(timeSchema), {
-        description: 'Without exp a command lives 24 h from ts (P-S2)',
-      }),
-      to: addresseeSchema,
-      body,
-    }).check(expAfterTsCheck()),
+    z
+      .object({
+        ...envelopeFields,
+        type: z.literal(type),
+        exp: withMeta(z.optional(timeSchema), {
+          description: 'Without exp a command lives 24 h from ts (P-S2)',
+        }),
+        to: addresseeSchema,
+        body,
+      })
+      .check(expAfterTsCheck()),
     { title: type, description },
   );
 }
 
 function event<T extends string, B extends z.ZodMiniType>(type: T, body: B, description: string) {
   return withMeta(
-    object({
+    z.object({
       ...envelopeFields,
       type: z.literal(type),
       seq: withMeta(z.int().check(z.minimum(1)), {
@@ -268,16 +269,18 @@ function event<T extends string, B extends z.ZodMiniType>(type: T, body: B, desc
  * ```
  */
 export const envelopeSchema = withMeta(
-  object({
-    ...envelopeFields,
-    type: z
-      .string()
-      .check(z.regex(/^[a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)*$/, 'expected a dotted lowercase type')),
-    exp: z.optional(timeSchema),
-    to: z.optional(addresseeSchema),
-    seq: z.optional(z.int().check(z.minimum(1))),
-    body: z.record(z.string(), z.unknown()),
-  }).check(expAfterTsCheck()),
+  z
+    .object({
+      ...envelopeFields,
+      type: z
+        .string()
+        .check(z.regex(/^[a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)*$/, 'expected a dotted lowercase type')),
+      exp: z.optional(timeSchema),
+      to: z.optional(addresseeSchema),
+      seq: z.optional(z.int().check(z.minimum(1))),
+      body: z.record(z.string(), z.unknown()),
+    })
+    .check(expAfterTsCheck()),
   { title: 'envelope', description: 'The envelope every protocol message shares (§3)' },
 );
 
@@ -293,7 +296,7 @@ export const envelopeSchema = withMeta(
  *   title: 'Bão số 9', contents: [{ lang: 'vi', text: 'Bão số 9 đổ bộ…' }] });
  * ```
  */
-export const playoutBulletinSchema = object({
+export const playoutBulletinSchema = z.object({
   id: z.string().check(z.minLength(1), z.maxLength(128)),
   version: z.int().check(z.minimum(1)),
   category: z.string().check(z.minLength(1)),
@@ -301,7 +304,7 @@ export const playoutBulletinSchema = object({
   title: z.string().check(z.minLength(1)),
   contents: z
     .array(
-      object({
+      z.object({
         lang: languageTagSchema,
         title: z.optional(z.string()),
         text: z.optional(z.string()),
@@ -319,29 +322,31 @@ export const playoutBulletinSchema = object({
  * playoutSchema.parse({ priority: 'normal', startAt: '2026-11-26T06:00:00Z', repeat: { count: 3, intervalSec: 600 } });
  * ```
  */
-export const playoutSchema = object({
-  priority: prioritySchema,
-  startAt: timeSchema,
-  endAt: z.optional(timeSchema),
-  repeat: z.optional(
-    object({
-      count: withMeta(z._default(z.int().check(z.minimum(1)), 1), { description: 'Total number of plays' }),
-      intervalSec: withMeta(z._default(z.int().check(z.minimum(0)), 0), {
-        description: 'Gap between the starts of two plays',
+export const playoutSchema = z
+  .object({
+    priority: prioritySchema,
+    startAt: timeSchema,
+    endAt: z.optional(timeSchema),
+    repeat: z.optional(
+      z.object({
+        count: withMeta(z._default(z.int().check(z.minimum(1)), 1), { description: 'Total number of plays' }),
+        intervalSec: withMeta(z._default(z.int().check(z.minimum(0)), 0), {
+          description: 'Gap between the starts of two plays',
+        }),
       }),
-    }),
-  ),
-  windows: z.optional(z.array(windowSchema)),
-}).check(
-  z.superRefine((value, ctx) =>
-    endAtAfterStartAt(value, (path, message) => ctx.addIssue({ code: 'custom', path, message })),
-  ),
-);
+    ),
+    windows: z.optional(z.array(windowSchema)),
+  })
+  .check(
+    z.superRefine((value, ctx) =>
+      endAtAfterStartAt(value, (path, message) => ctx.addIssue({ code: 'custom', path, message })),
+    ),
+  );
 
-const empty = object({});
+const empty = z.object({});
 
 /** Body of `welcome` (P-H3, P-H5). @example `welcomeBodySchema.shape.helloId` */
-export const welcomeBodySchema = object({
+export const welcomeBodySchema = z.object({
   helloId: withMeta(ulidSchema, { description: 'id of the hello this welcome answers (P-H5)' }),
   serverTime: timeSchema,
   heartbeatSec: z.int().check(z.minimum(5), z.maximum(86_400)),
@@ -351,17 +356,17 @@ export const welcomeBodySchema = object({
   receiptsCommittedUpTo: z.int().check(z.minimum(0)),
 });
 /** Body of `bulletin.deliver`. @example `bulletinDeliverBodySchema.shape.playout` */
-export const bulletinDeliverBodySchema = object({
+export const bulletinDeliverBodySchema = z.object({
   bulletin: playoutBulletinSchema,
   playout: playoutSchema,
   media: z.array(mediaSchema),
 });
 /** Body of `bulletin.revoke`. @example `bulletinRevokeBodySchema.parse({ bulletinId: 'b-1' })` */
-export const bulletinRevokeBodySchema = object({
+export const bulletinRevokeBodySchema = z.object({
   bulletinId: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 /** Body of `live.start`. @example `liveStartBodySchema.shape.format` */
-export const liveStartBodySchema = object({
+export const liveStartBodySchema = z.object({
   url: httpUrlSchema,
   format: z.enum(['hls', 'icecast']),
   priority: prioritySchema,
@@ -370,12 +375,12 @@ export const liveStartBodySchema = object({
 /** Body of `config.set`. @example `configSetBodySchema.parse({ configVersion: 8, volume: 70 })` */
 export const configSetBodySchema = deviceConfigSchema;
 /** Body of `keys.update` (P-S3). @example `keysUpdateBodySchema.shape.trustVersion` */
-export const keysUpdateBodySchema = object({
+export const keysUpdateBodySchema = z.object({
   trust: z.array(trustAnchorSchema).check(z.minLength(1)),
   trustVersion: z.int().check(z.minimum(1)),
 });
 /** Body of `receipts.commit` (P-R2). @example `receiptsCommitBodySchema.parse({ upTo: 41 })` */
-export const receiptsCommitBodySchema = object({ upTo: z.int().check(z.minimum(0)) });
+export const receiptsCommitBodySchema = z.object({ upTo: z.int().check(z.minimum(0)) });
 
 /**
  * Every command of §6, by type: the full envelope schema of each.
@@ -435,7 +440,7 @@ export const COMMAND_TYPES = Object.keys(COMMAND_SCHEMAS) as CommandType[];
 // ── Event bodies (device → system, §5, §6, §8, §9) ─────────────────────────────────────────────
 
 /** Body of `hello` (P-H2). @example `helloBodySchema.shape.capabilities` */
-export const helloBodySchema = object({
+export const helloBodySchema = z.object({
   kind: z.enum(['radio', 'board']),
   vendor: z.string().check(z.minLength(1)),
   model: z.string().check(z.minLength(1)),
@@ -444,10 +449,10 @@ export const helloBodySchema = object({
     .array(z.int().check(z.minimum(1)))
     .check(z.minLength(1), z.refine(includesVersion1, 'expected protocols to include 1')),
   units: z.array(unitCodeSchema).check(z.minLength(1)),
-  capabilities: object({
-    audio: z.optional(object({ codecs: z.array(z.string()), tts: z.array(languageTagSchema) })),
+  capabilities: z.object({
+    audio: z.optional(z.object({ codecs: z.array(z.string()), tts: z.array(languageTagSchema) })),
     display: z.optional(
-      object({
+      z.object({
         width: z.int().check(z.minimum(1)),
         height: z.int().check(z.minimum(1)),
         color: z.boolean(),
@@ -461,9 +466,9 @@ export const helloBodySchema = object({
   }),
 });
 /** Body of `status` (P-H4). @example `statusBodySchema.shape.state` */
-export const statusBodySchema = object({
+export const statusBodySchema = z.object({
   state: z.enum(['idle', 'playing', 'live', 'error']),
-  playing: z.optional(object({ bulletinId: z.string().check(z.minLength(1)), since: timeSchema })),
+  playing: z.optional(z.object({ bulletinId: z.string().check(z.minLength(1)), since: timeSchema })),
   volume: z.int().check(z.minimum(0), z.maximum(100)),
   configVersion: z.int().check(z.minimum(0)),
   storageFreeBytes: z.optional(z.int().check(z.minimum(0))),
@@ -476,23 +481,25 @@ export const statusBodySchema = object({
   }),
 });
 /** Body of `ack` (§6, P-M2, P-M3). @example `ackBodySchema.parse({ ref: '01JF0000000000000000000000', ok: true })` */
-export const ackBodySchema = object({
-  ref: withMeta(z.string().check(z.minLength(1), z.maxLength(128)), {
-    description: 'id of the command acknowledged',
-  }),
-  ok: z.boolean(),
-  code: z.optional(errorCodeSchema),
-  message: z.optional(z.string()),
-  duplicate: z.optional(z.boolean()),
-  deviceTime: withMeta(z.optional(timeSchema), { description: 'Set in the ack of device.ping' }),
-}).check(
-  z.refine(ackHasCode, {
-    path: ['code'],
-    message: 'expected a code when ok is false',
-  }),
-);
+export const ackBodySchema = z
+  .object({
+    ref: withMeta(z.string().check(z.minLength(1), z.maxLength(128)), {
+      description: 'id of the command acknowledged',
+    }),
+    ok: z.boolean(),
+    code: z.optional(errorCodeSchema),
+    message: z.optional(z.string()),
+    duplicate: z.optional(z.boolean()),
+    deviceTime: withMeta(z.optional(timeSchema), { description: 'Set in the ack of device.ping' }),
+  })
+  .check(
+    z.refine(ackHasCode, {
+      path: ['code'],
+      message: 'expected a code when ok is false',
+    }),
+  );
 /** Body of `receipt` (P-R1). @example `receiptBodySchema.shape.outcome` */
-export const receiptBodySchema = object({
+export const receiptBodySchema = z.object({
   seq: withMeta(z.int().check(z.minimum(1)), { description: 'Receipt number: 1, 2, 3… per device, no gap' }),
   bulletinId: z.string().check(z.minLength(1), z.maxLength(128)),
   mediaSha256: z.optional(sha256Schema),
@@ -504,7 +511,7 @@ export const receiptBodySchema = object({
   offline: z.boolean(),
 });
 /** Body of `alarm` (§9). @example `alarmBodySchema.parse({ code: 'media_integrity', bulletinId: 'b-1' })` */
-export const alarmBodySchema = object({
+export const alarmBodySchema = z.object({
   code: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'expected a snake_case code')),
   message: z.optional(z.string()),
   ref: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
@@ -540,7 +547,7 @@ export const EVENT_SCHEMAS = {
  * ```
  */
 export const presenceSchema = withMeta(
-  object({ online: z.boolean(), session: z.int().check(z.minimum(0)), ts: timeSchema }),
+  z.object({ online: z.boolean(), session: z.int().check(z.minimum(0)), ts: timeSchema }),
   {
     title: 'presence',
     description: 'Retained presence; the MQTT will carries online:false and the same session (P-H1)',
