@@ -89,7 +89,9 @@ export async function startBoard(config: BoardConfig): Promise<RunningBoard> {
     vendor: config.vendor ?? 'nguon',
     model: config.model ?? 'browser-board',
     firmware: config.firmware ?? (typeof __NGUON_VERSION__ === 'string' ? __NGUON_VERSION__ : '0.0.0'),
-    ...pick(config, ['trustVersion', 'keyId', 'mediaLimitBytes', 'clock', 'fetch', 'logger', 'reconnect']),
+    // Media live in the page's memory: keep far less than a Node device's disk cache.
+    mediaLimitBytes: config.mediaLimitBytes ?? 128 * 1024 * 1024,
+    ...pick(config, ['trustVersion', 'keyId', 'clock', 'fetch', 'logger', 'reconnect']),
   });
   device.on('event', (event) => {
     // A revoked bulletin leaves the idle rotation too, not only the screen.
