@@ -78,3 +78,29 @@ console.log(
   `api openApiDocument() (median of 9): ours ${median(gen).toFixed(1)} ms, baseline JSON.parse of openapi.json ${median(parse).toFixed(2)} ms, ` +
     `ratio ${(median(gen) / median(parse)).toFixed(1)} (target: none; serve the shipped file on hot paths)`,
 );
+
+// Browser bundle of a client that builds paths: `@nguon/api/lite` vs the full entry (with zod and
+// the schemas of @nguon/bulletin, @nguon/indicators and @nguon/protocol). Built packages, minified.
+const { build } = await import('esbuild');
+const { gzipSync } = await import('node:zlib');
+const bundle = async (from) => {
+  const result = await build({
+    stdin: {
+      contents: `import { buildPath } from '${from}'; console.log(buildPath('getBulletin', { id: 'x' }));`,
+      resolveDir: dirname(file),
+    },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
+  return gzipSync(result.outputFiles[0].contents).length / 1024;
+};
+const liteKb = await bundle('@nguon/api/lite');
+const fullKb = await bundle('@nguon/api');
+console.log(
+  `api client bundle (buildPath, gzip): ours @nguon/api/lite ${liteKb.toFixed(1)} KB, baseline full entry ${fullKb.toFixed(1)} KB, ` +
+    `ratio ${(liteKb / fullKb).toFixed(2)} (target: lite ≤ 8 KB, leaving the SDK room in its 15 KB)`,
+);

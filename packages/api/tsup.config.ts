@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.shared';
 
-export default defineConfig(packageBuild(import.meta.dirname));
+export default defineConfig(packageBuild(import.meta.dirname, { entry: ['src/index.ts', 'src/lite.ts'] }));

@@ -7,8 +7,8 @@ import {
   touchesScope,
   unitInScope,
 } from './authz';
+import { ROLES } from './roles';
 import { ROUTE_LIST, ROUTES } from './routes';
-import { ROLES } from './schemas';
 
 // A tiny unit tree: province 64 > commune 24065, 24070; province 52 > commune 52001.
 const PARENTS: Record<string, string> = { '24065': '64', '24070': '64', '52001': '52' };

@@ -1,5 +1,6 @@
-import { type OperationId, ROUTE_LIST, ROUTES, type ScopeRule } from './routes';
-import { ROLES, type Role } from './schemas';
+import { type OperationId, ROUTE_INDEX } from './generated/route-index';
+import { ROLES, type Role } from './roles';
+import type { RouteIndexEntry, ScopeRule } from './routes';
 
 /**
  * One authorisation rule, with a stable id that routes, the server's checks and tests refer to.
@@ -148,13 +149,13 @@ export interface AuthCell {
  */
 export function authorizationMatrix(): AuthCell[] {
   const cells: AuthCell[] = [];
-  for (const route of ROUTE_LIST) {
+  for (const [op, route] of Object.entries(ROUTE_INDEX) as [OperationId, RouteIndexEntry][]) {
     for (const role of ROLES) {
       const auth = route.auth;
       cells.push(
         auth.kind === 'public'
           ? {
-              operationId: route.operationId,
+              operationId: op,
               role,
               allowed: true,
               public: true,
@@ -162,7 +163,7 @@ export function authorizationMatrix(): AuthCell[] {
               rules: auth.rules,
             }
           : {
-              operationId: route.operationId,
+              operationId: op,
               role,
               allowed: auth.roles.includes(role),
               public: false,
@@ -187,7 +188,7 @@ export function authorizationMatrix(): AuthCell[] {
  * ```
  */
 export function isAllowed(operationId: OperationId, role: Role | undefined): boolean {
-  const auth = ROUTES[operationId].auth;
+  const auth = (ROUTE_INDEX[operationId] as RouteIndexEntry).auth;
   if (auth.kind === 'public') return true;
   return role !== undefined && (auth.roles as readonly Role[]).includes(role);
 }

@@ -1,5 +1,4 @@
-import type { Problem, ProblemCode } from './problem';
-import { PROBLEM_CODES, problem } from './problem';
+import { PROBLEM_CODES, type Problem, type ProblemCode, problem } from './problem-codes';
 
 const MARKER = Symbol.for('@nguon/api/ApiError');
 

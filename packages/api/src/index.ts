@@ -1,11 +1,8 @@
-export * from './authz';
-export { ApiError, type ApiErrorCode } from './errors';
+export * from './lite';
 export { authorizationMatrixMarkdown, renderReadme, routeTableMarkdown, workflowMarkdown } from './markdown';
 export * from './openapi';
-export * from './pagination';
-export * from './paths';
-export * from './problem';
+export { PageQuerySchema, pageOf, pageQuery } from './pagination';
+export { asProblem, invalidRequest, ProblemFieldErrorSchema, ProblemSchema } from './problem';
 export { parseRequest, type RawRequest } from './request';
 export * from './routes';
 export * from './schemas';
-export { WORKFLOW_STEPS, type WorkflowStep, workflowStep } from './workflow';

@@ -1,6 +1,6 @@
 import { AUTH_RULES } from './authz';
+import { ROLES } from './roles';
 import { ROUTE_LIST } from './routes';
-import { ROLES } from './schemas';
 import { WORKFLOW_STEPS } from './workflow';
 
 const cell = (s: string) => s.replaceAll('|', '\\|');

@@ -14,7 +14,8 @@ import { trustAnchorSchema } from '@nguon/protocol';
 import * as z from 'zod';
 import { version } from '../package.json';
 import { AUTH_RULES } from './authz';
-import { PROBLEM_CODES, PROBLEM_CONTENT_TYPE, type ProblemCode, ProblemSchema, problem } from './problem';
+import { ProblemSchema } from './problem';
+import { PROBLEM_CODES, PROBLEM_CONTENT_TYPE, type ProblemCode, problem } from './problem-codes';
 import { ROUTE_LIST, type Route, type RouteContent } from './routes';
 import {
   DeliverySchema,

@@ -1,9 +1,5 @@
 import * as z from 'zod';
-
-/** Largest `limit` a list accepts. @example `PageQuerySchema.parse({ limit: String(MAX_PAGE_LIMIT) })` */
-export const MAX_PAGE_LIMIT = 200;
-/** `limit` when the request gives none. @example `PageQuerySchema.parse({}).limit === DEFAULT_PAGE_LIMIT` */
-export const DEFAULT_PAGE_LIMIT = 50;
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './pagination-limits';
 
 /**
  * The query of every list: `?cursor=` (opaque, from the previous page's `nextCursor`) and
@@ -51,17 +47,4 @@ export function pageOf<T extends z.ZodType>(item: T) {
     items: z.array(item),
     nextCursor: z.string().min(1).nullable().describe('Cursor of the next page; null on the last page'),
   });
-}
-
-/**
- * A page of items, see {@link pageOf}.
- *
- * @example
- * ```ts
- * const page: Page<{ id: string }> = { items: [{ id: 'a' }], nextCursor: null };
- * ```
- */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }

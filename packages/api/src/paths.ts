@@ -1,6 +1,23 @@
 import { ApiError } from './errors';
-import { type Problem, problem } from './problem';
-import { type HttpMethod, type OperationId, ROUTE_LIST, ROUTES, type Route } from './routes';
+import { type OperationId, ROUTE_INDEX } from './generated/route-index';
+import { type Problem, problem } from './problem-codes';
+import type { HttpMethod, RouteIndexEntry } from './routes';
+
+/**
+ * A route of {@link ROUTE_INDEX} with its operationId (no schemas: get those from `ROUTES`).
+ *
+ * @example
+ * ```ts
+ * const m = matchRoute('GET', '/health');
+ * if (m.ok) m.route.auth.kind; // 'public'
+ * ```
+ */
+export type IndexedRoute = RouteIndexEntry & { readonly operationId: OperationId };
+
+const INDEXED: readonly IndexedRoute[] = Object.entries(ROUTE_INDEX).map(([operationId, entry]) => ({
+  ...(entry as RouteIndexEntry),
+  operationId: operationId as OperationId,
+}));
 
 type Segment = { literal: string } | { param: string; prefix: string; suffix: string };
 
@@ -17,7 +34,7 @@ function compile(path: string): Segment[] {
 }
 
 // `score` ranks routes that fit the same path: literal segments first, then affixed parameters.
-type Compiled = { route: Route; segments: Segment[]; score: number };
+type Compiled = { route: IndexedRoute; segments: Segment[]; score: number };
 
 function scoreOf(segments: readonly Segment[]): number {
   return segments.reduce((sum, seg) => sum + ('literal' in seg ? 2 : seg.prefix || seg.suffix ? 1 : 0), 0);
@@ -29,7 +46,7 @@ const bucketKey = (count: number, first: string | undefined, second: string | un
   `${count}|${first ?? ''}|${second ?? ''}`;
 const BUCKETS = new Map<string, Compiled[]>();
 const LOOSE: Compiled[] = [];
-for (const route of ROUTE_LIST) {
+for (const route of INDEXED) {
   const segments = compile(route.path);
   const [a, b] = segments;
   if (a && 'literal' in a && (b === undefined || 'literal' in b)) {
@@ -59,11 +76,13 @@ export type PathParamNames<S extends string> = S extends `${string}{${infer P}}$
  * ```
  */
 export type PathParams<Op extends OperationId> = Record<
-  PathParamNames<(typeof ROUTES)[Op]['path']>,
+  PathParamNames<(typeof ROUTE_INDEX)[Op]['path']>,
   string | number
 >;
 
-type BuildPathArgs<Op extends OperationId> = [PathParamNames<(typeof ROUTES)[Op]['path']>] extends [never]
+type BuildPathArgs<Op extends OperationId> = [PathParamNames<(typeof ROUTE_INDEX)[Op]['path']>] extends [
+  never,
+]
   ? [params?: Record<string, never>]
   : [params: PathParams<Op>];
 
@@ -84,7 +103,7 @@ function encodeSegment(value: string): string {
  * ```
  */
 export function buildPath<Op extends OperationId>(operationId: Op, ...[params]: BuildPathArgs<Op>): string {
-  const route = ROUTES[operationId] as { path: string } | undefined;
+  const route = ROUTE_INDEX[operationId] as { path: string } | undefined;
   if (route === undefined) {
     throw new ApiError('unknown_operation', `unknown operationId "${String(operationId)}"`);
   }
@@ -120,7 +139,7 @@ export function buildPath<Op extends OperationId>(operationId: Op, ...[params]: 
 export interface RouteMatch {
   ok: true;
   operationId: OperationId;
-  route: Route;
+  route: IndexedRoute;
   params: Record<string, string>;
 }
 

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ApiError } from './errors';
-import { asProblem, formatIssuePath, invalidRequest, PROBLEM_CODES, ProblemSchema, problem } from './problem';
+import { asProblem, invalidRequest, ProblemSchema } from './problem';
+import { formatIssuePath, PROBLEM_CODES, problem } from './problem-codes';
 
 describe('problems', () => {
   it('builds an RFC 9457 body with a stable code for every known code', () => {

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
-import { invalidRequest, type Problem } from './problem';
+import { invalidRequest } from './problem';
+import type { Problem } from './problem-codes';
 import { type OperationId, ROUTES, type RouteParsedInput, type RouteSpec } from './routes';
 
 /**

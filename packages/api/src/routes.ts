@@ -9,8 +9,10 @@ import {
   feedbackExample,
   tokenCreatedExample,
 } from './examples';
+import type { OperationId } from './generated/route-index';
 import { pageOf, pageQuery } from './pagination';
-import { PROBLEM_CONTENT_TYPE } from './problem';
+import { PROBLEM_CONTENT_TYPE } from './problem-codes';
+import type { Role } from './roles';
 import {
   ActualsRequestSchema,
   ActualsResultSchema,
@@ -48,7 +50,6 @@ import {
   PublishRequestSchema,
   RejectRequestSchema,
   RevokeRequestSchema,
-  type Role,
   SubmitRequestSchema,
   TokenCreatedSchema,
   TokenCreateSchema,
@@ -662,17 +663,9 @@ export const ROUTES = {
     },
     errors: [],
   },
-} as const satisfies Record<string, RouteSpec>;
+} as const satisfies Record<OperationId, RouteSpec>;
 
-/**
- * An operationId: a key of {@link ROUTES}.
- *
- * @example
- * ```ts
- * const op: OperationId = 'approveBulletin';
- * ```
- */
-export type OperationId = keyof typeof ROUTES;
+export type { OperationId } from './generated/route-index';
 
 /**
  * A route with its operationId, as listed by {@link ROUTE_LIST}.
@@ -773,4 +766,55 @@ export type RouteOutput<Op extends OperationId> = R<Op>['success'] extends { con
  */
 export function getRoute<Op extends OperationId>(operationId: Op): (typeof ROUTES)[Op] & { operationId: Op } {
   return { operationId, ...ROUTES[operationId] };
+}
+
+/**
+ * A route without its schemas: what `ROUTE_INDEX` (in `@nguon/api/lite`) holds for each operation,
+ * enough to build and match paths, check roles and pick content types without loading zod.
+ *
+ * @example
+ * ```ts
+ * const entry: RouteIndexEntry = ROUTE_INDEX.getBulletin;
+ * ```
+ */
+export interface RouteIndexEntry {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly summary: string;
+  readonly tags: readonly string[];
+  readonly auth: RouteAuth;
+  readonly request?: { readonly kind: RouteContent['kind']; readonly contentType: readonly string[] };
+  readonly success: {
+    readonly status: RouteSuccess['status'];
+    readonly kind?: RouteContent['kind'];
+    readonly contentType?: readonly string[];
+  };
+  readonly alsoSuccess?: readonly number[];
+  readonly errors: readonly number[];
+}
+
+/**
+ * The schema-free part of a route, as stored in `ROUTE_INDEX`.
+ *
+ * @example
+ * ```ts
+ * routeIndexOf(ROUTES.importCap).request; // { kind: 'text', contentType: ['application/cap+xml', 'application/xml'] }
+ * ```
+ */
+export function routeIndexOf(route: RouteSpec): RouteIndexEntry {
+  const content = route.success.content;
+  return {
+    method: route.method,
+    path: route.path,
+    summary: route.summary,
+    tags: [...route.tags],
+    auth: route.auth,
+    ...(route.body ? { request: { kind: route.body.kind, contentType: [...route.body.contentType] } } : {}),
+    success: {
+      status: route.success.status,
+      ...(content ? { kind: content.kind, contentType: [...content.contentType] } : {}),
+    },
+    ...(route.alsoSuccess ? { alsoSuccess: [...route.alsoSuccess] } : {}),
+    errors: [...route.errors],
+  };
 }

@@ -21,34 +21,19 @@ import {
   trustAnchorSchema,
 } from '@nguon/protocol';
 import * as z from 'zod';
+import { ROLES } from './roles';
 
 // ── Shared building blocks ──────────────────────────────────────────────────────────────────────
 
 /**
- * The roles a token can have (api-v1): `admin` (tokens, devices), `editor` (writes bulletins),
- * `approver` (approves for the units in scope), `operator` (devices), `viewer` (reads).
+ * A role, one of {@link ROLES}.
  *
  * @example
  * ```ts
  * RoleSchema.parse('approver');
  * ```
  */
-export const RoleSchema = z
-  .enum(['admin', 'editor', 'approver', 'operator', 'viewer'])
-  .describe('Role of a token');
-
-/**
- * A role, see {@link RoleSchema}.
- *
- * @example
- * ```ts
- * const role: Role = 'editor';
- * ```
- */
-export type Role = z.output<typeof RoleSchema>;
-
-/** Every role, in the order of {@link RoleSchema}. @example `ROLES.includes('viewer')` */
-export const ROLES: readonly Role[] = RoleSchema.options;
+export const RoleSchema = z.enum(ROLES).describe('Role of a token');
 
 /**
  * A ULID: 26 Crockford base32 characters (the id of tokens, feedback, commands).

@@ -6,8 +6,8 @@ import {
 } from '@nguon/bulletin';
 import { describe, expect, it } from 'vitest';
 import { AUTH_RULES, isAllowed } from './authz';
+import { ROLES } from './roles';
 import { ROUTES } from './routes';
-import { ROLES } from './schemas';
 import { WORKFLOW_STEPS, workflowStep } from './workflow';
 
 const statuses = Object.keys(BULLETIN_STATUSES) as BulletinStatus[];

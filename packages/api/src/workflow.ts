@@ -1,7 +1,7 @@
 import type { BulletinPriority, BulletinStatus } from '@nguon/bulletin';
-import { type Problem, problem } from './problem';
+import { type Problem, problem } from './problem-codes';
+import type { Role } from './roles';
 import type { OperationId } from './routes';
-import type { Role } from './schemas';
 
 /**
  * One step of the bulletin workflow as data: the operation, the statuses it starts from, the
