@@ -152,6 +152,32 @@ describe('PlayoutScheduler', () => {
     expect(t.ended.map((e) => e.bulletinId)).toEqual(['first', 'c', 'late-arrival-early-start', 'a', 'b']);
   });
 
+  it('hands the adapter every content field, without the scheduling fields', async () => {
+    const t = setup();
+    t.scheduler.add({
+      ...entry('b', 'priority', {
+        title: 'Họp dân',
+        repeat: { count: 1 },
+        endAt: T0 + HOUR,
+        durationSec: 30,
+      }),
+      tts: { rate: 0.9 },
+    } as PlayoutEntry);
+    await t.clock.runAll();
+    expect(t.items[0]).toEqual({
+      bulletinId: 'b',
+      version: 1,
+      priority: 'priority',
+      category: 'news',
+      lang: 'vi',
+      text: 'b',
+      title: 'Họp dân',
+      tts: { rate: 0.9 },
+      emergency: false,
+      volume: 80,
+    });
+  });
+
   it('P-Q2/P-Q4: a radio emergency opens with the attention signal; a board gets none', async () => {
     const radio = setup();
     radio.scheduler.add(entry('e', 'emergency'));

@@ -725,21 +725,24 @@ export class PlayoutScheduler {
   }
 
   #item(entry: Entry, config: SchedulerConfig): PlayoutItem {
-    const { input } = entry;
+    // Every content field passes through (including fields adapters add to PlayoutItem later);
+    // only the scheduling fields stay here.
+    const {
+      startAt: _startAt,
+      endAt: _endAt,
+      repeat: _repeat,
+      windows: _windows,
+      durationSec: _durationSec,
+      playsDone: _playsDone,
+      lastStartedAt: _lastStartedAt,
+      ...content
+    } = entry.input;
     const emergency = entry.level === LEVEL.emergency;
     const item: PlayoutItem = {
-      bulletinId: input.bulletinId,
-      version: input.version,
-      priority: input.priority,
-      category: input.category,
-      lang: input.lang,
+      ...content,
       emergency,
       volume: emergency ? (config.emergencyVolume ?? 100) : (config.volume ?? 80),
     };
-    if (input.title !== undefined) item.title = input.title;
-    if (input.text !== undefined) item.text = input.text;
-    if (input.media !== undefined) item.media = input.media;
-    if (input.images !== undefined) item.images = input.images;
     // P-Q4: radio emergencies open with the attention signal, the built-in tone unless configured.
     if (emergency && (this.#options.kind ?? 'radio') === 'radio') {
       item.attentionSignal = config.attentionSignal ?? 'builtin';
