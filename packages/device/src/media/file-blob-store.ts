@@ -12,6 +12,19 @@ function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 }
 
+/** Makes a rename durable: on Linux the new directory entry survives a power cut only once the directory is synced. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Some platforms (Windows) cannot open or sync a directory; the rename itself is still atomic.
+  } finally {
+    await handle?.close();
+  }
+}
+
 /**
  * A {@link BlobStore} on disk (Node): one file per blob in `dir`, named by its sha256, so that a
  * command-line player can open it (`pathOf`). Writes are atomic (temporary file, fsync, rename):
@@ -74,6 +87,7 @@ export class FileBlobStore implements BlobStore {
         await handle.close();
       }
       await rename(temp, target);
+      await syncDirectory(this.dir);
     } catch (error) {
       await rm(temp, { force: true }).catch(() => undefined);
       throw new DeviceError('store', `could not write blob ${sha256} to the media directory`, {
