@@ -21,6 +21,7 @@ type PageWindow = Window & {
   board: Board.DomBoardAdapter;
   item: (over: Partial<PlayoutItem>) => PlayoutItem;
   emergency: { controller: AbortController; shown: Promise<PlayResult> };
+  shown: Promise<PlayResult>;
 };
 let browser: Browser;
 let site: TestSite;
@@ -303,6 +304,33 @@ describe('DomBoardAdapter in Chromium', () => {
     expect(seen.aborted).toEqual({ outcome: 'interrupted', reason: 'aborted' });
     expect(seen.pausedAfterAbort).toBe(true);
     expect(seen.leftScreen).toBe(true);
+  });
+
+  it('stacks text above the picture on a portrait kiosk', async () => {
+    await page.setViewportSize({ width: 540, height: 960 });
+    const seen = await page.evaluate(async (base) => {
+      const w = window as unknown as PageWindow;
+      const shown = w.board.play(
+        w.item({
+          title: 'Lịch tiêm chủng mở rộng',
+          text: 'Trạm y tế xã Ia Grai tiêm vắc-xin sởi cho trẻ từ 9 tháng tuổi, sáng thứ Bảy.',
+          images: [
+            { sha256: 'e'.repeat(64), mime: 'image/svg+xml', size: 1, url: `${base}/media/field.svg` },
+          ],
+        }),
+        new AbortController().signal,
+      );
+      await new Promise((r) => setTimeout(r, 150));
+      const text = (document.querySelector('.nb-slide .nb-text') as HTMLElement).getBoundingClientRect();
+      const img = (document.querySelector('.nb-slide img') as HTMLElement).getBoundingClientRect();
+      const out = { textBottom: text.bottom, imgTop: img.top, imgWidth: img.width };
+      w.shown = shown;
+      return out;
+    }, site.url);
+    await page.screenshot({ path: join(screenshotDir, 'portrait.png') });
+    await page.evaluate(() => (window as unknown as PageWindow).shown);
+    expect(seen.imgTop).toBeGreaterThanOrEqual(seen.textBottom);
+    expect(seen.imgWidth).toBeGreaterThan(400);
   });
 
   it('does not claim a display on an element without size', async () => {

@@ -18,6 +18,7 @@ export const BOARD_CSS = `
 .nb-text p{margin:0 0 .8em}
 .nb-media{flex:1;min-width:0;display:flex;align-items:flex-start;justify-content:center}
 .nb-media img,.nb-media video{max-width:100%;max-height:100%;object-fit:contain}
+@container (max-aspect-ratio:1/1){.nb-slide .nb-body{flex-direction:column}.nb-slide .nb-text{flex:0 1 auto;min-height:0}.nb-slide .nb-media{align-items:flex-start;min-height:0}}
 .nb-emergency{position:fixed;inset:0;z-index:2147483646;background:#fff;color:#111;border:1.2vmin solid #c8102e;padding:0;gap:0}
 .nb-banner{background:#c8102e;color:#fff;font-weight:800;font-size:6vmin;letter-spacing:.06em;padding:2vmin 4vmin;text-transform:uppercase}
 .nb-emergency .nb-title{font-size:calc(8vmin*var(--nb-scale,1));padding:3vmin 4vmin 0;color:#8b0000}
