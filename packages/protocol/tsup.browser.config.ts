@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.shared';
 
 // The browser build (export condition `browser`): the same code with src/validators-off.ts in place
-// of the generated validators. Runs after the main build (`npm run build`), into dist/browser.
+// of the generated validators and shapers. Runs after the main build (`npm run build`), into dist/browser.
 const off = fileURLToPath(new URL('./src/validators-off.ts', import.meta.url));
 
 export default defineConfig(
@@ -16,7 +16,7 @@ export default defineConfig(
       {
         name: 'validators-off',
         setup(build) {
-          build.onResolve({ filter: /\/generated\/validators$/ }, () => ({ path: off }));
+          build.onResolve({ filter: /\/generated\/(validators|shapers)$/ }, () => ({ path: off }));
         },
       },
     ],

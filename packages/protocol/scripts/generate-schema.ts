@@ -258,7 +258,10 @@ async function main(): Promise<void> {
   mkdirSync(generated, { recursive: true });
   writeFileSync(join(generated, 'validators.js'), validatorsSource());
   writeFileSync(join(generated, 'validators.d.ts'), validatorsTypes);
-  process.stdout.write('wrote src/generated/validators.js and .d.ts\n');
+  const { shapersSource, shapersTypes } = await import('./shaper-source');
+  writeFileSync(join(generated, 'shapers.js'), shapersSource());
+  writeFileSync(join(generated, 'shapers.d.ts'), shapersTypes);
+  process.stdout.write('wrote src/generated/validators.js, shapers.js and their .d.ts\n');
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { shaperEmitter, shapersSource, shapersTypes } from '../scripts/shaper-source';
 import { validatorsSource, validatorsTypes } from '../scripts/validator-source';
 import { COMMAND_SAMPLES, EVENT_SAMPLES, PRESENCE_SAMPLE, T0 } from './__fixtures__/samples';
 import { codePointLength } from './code-points';
@@ -114,6 +115,18 @@ describe('generated validators', () => {
     const dir = new URL('./generated/', import.meta.url);
     expect(readFileSync(new URL('validators.js', dir), 'utf8')).toBe(validatorsSource());
     expect(readFileSync(new URL('validators.d.ts', dir), 'utf8')).toBe(validatorsTypes);
+    expect(readFileSync(new URL('shapers.js', dir), 'utf8')).toBe(shapersSource());
+    expect(readFileSync(new URL('shapers.d.ts', dir), 'utf8')).toBe(shapersTypes);
+  });
+
+  it('the shaper generator refuses schemas it cannot reproduce, such as transforms', () => {
+    const transformed = z.object({
+      n: z.pipe(
+        z.string(),
+        z.transform((s: string) => s.length),
+      ),
+    });
+    expect(() => shaperEmitter().objectFunction(transformed)).toThrow(/unsupported zod type "pipe"/);
   });
 
   it('zod regexes carry no flag that would make a JSON Schema pattern accept more than zod', () => {

@@ -1,10 +1,11 @@
 // The fast accept path of the catalogue: ajv standalone validators generated from the JSON Schemas
 // (src/generated/validators.js) check the shapes, the cross-field rules (shared with the zod
-// refinements) run on the typed value, and the output is built the way zod builds it (unknown
-// fields dropped, defaults filled in). Anything refused here goes through zod, so results and error
+// refinements) run on the typed value, and the output is built by generated code the way zod builds
+// it (src/generated/shapers.js: unknown fields dropped, defaults filled in). Anything refused here goes through zod, so results and error
 // messages are zod's; fast-path.test.ts compares both paths on valid and broken messages.
 import type * as z from 'zod/mini';
 import { ackHasCode, endAtAfterStartAt, expAfterTs, includesVersion1, type RuleReport } from './cross-field';
+import { commandShapers, eventShapers, presenceShaper } from './generated/shapers';
 import { commandValidators, eventValidators, presence as presenceValidator } from './generated/validators';
 import {
   COMMAND_SCHEMAS,
@@ -15,7 +16,6 @@ import {
   type Presence,
   presenceSchema,
 } from './messages';
-import { type OutputShaper, outputShaper } from './output';
 import type { EventType } from './topics';
 
 const REPORT = { reportInput: true } as const;
@@ -41,16 +41,6 @@ const EVENT_RULES: Partial<Record<EventType, Rules>> = {
   hello: (e: EventOf<'hello'>) => includesVersion1(e.body.protocols),
 };
 
-const shapers = new Map<z.core.$ZodType, OutputShaper>();
-function shape(schema: z.core.$ZodType, value: unknown): unknown {
-  let shaper = shapers.get(schema);
-  if (shaper === undefined) {
-    shaper = outputShaper(schema);
-    shapers.set(schema, shaper);
-  }
-  return shaper(value);
-}
-
 /** What zod's `safeParse` returns. */
 export type Parsed<T> =
   | { success: true; data: T; error?: undefined }
@@ -64,7 +54,7 @@ export function safeParseCommand<T extends CommandType>(type: T, value: unknown)
   const validate = commandValidators[type];
   const rules = COMMAND_RULES[type];
   if (validate?.(value) && expOk(value as never) && (rules === undefined || rules(value as never)))
-    return { success: true, data: shape(schema, value) as CommandOf<T> };
+    return { success: true, data: commandShapers[type]!(value) as CommandOf<T> };
   return schema.safeParse(value, REPORT) as Parsed<CommandOf<T>>;
 }
 
@@ -74,12 +64,12 @@ export function safeParseEventOf<T extends EventType>(type: T, value: unknown): 
   const validate = eventValidators[type];
   const rules = EVENT_RULES[type];
   if (validate?.(value) && (rules === undefined || rules(value as never)))
-    return { success: true, data: shape(schema, value) as EventOf<T> };
+    return { success: true, data: eventShapers[type]!(value) as EventOf<T> };
   return schema.safeParse(value, REPORT) as Parsed<EventOf<T>>;
 }
 
 /** `presenceSchema.safeParse(value, { reportInput: true })`, faster for valid presence. */
 export function safeParsePresence(value: unknown): Parsed<Presence> {
-  if (presenceValidator(value)) return { success: true, data: shape(presenceSchema, value) as Presence };
+  if (presenceValidator(value)) return { success: true, data: presenceShaper(value) as Presence };
   return presenceSchema.safeParse(value, REPORT);
 }
