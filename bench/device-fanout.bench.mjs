@@ -1,5 +1,5 @@
 // @nguon/device: an emergency bulletin on one area topic, acknowledged by N devices (default 1000,
-// first argument), against a baseline of N bare mqtt.js clients that only verify the Ed25519
+// first argument; a second argument names an external broker URL), against a baseline of N bare mqtt.js clients that only verify the Ed25519
 // signature (node:crypto) and ack. The broker (aedes) runs in another process; devices run here.
 // Ours does the whole pipeline: verify (P-S2), persist the executed id and the bulletin, ack, then
 // start the play (a 120 s announcement, so its status is part of the measured traffic; later
@@ -15,8 +15,10 @@ import { nodeBackend } from '@nguon/protocol/node';
 import mqtt from 'mqtt';
 
 const N = Number(process.argv[2] ?? 1000);
-const PROVINCE = '52';
-const UNIT = '52001';
+// A second argument names an external broker (e.g. Mosquitto) instead of aedes in a child process.
+const EXTERNAL = process.argv[3];
+const PROVINCE = '99';
+const UNIT = '99001';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const gc = () => globalThis.gc?.();
@@ -57,7 +59,8 @@ async function inBatches(items, size, fn) {
 /** A counter of acks for one command id, on a separate connection. */
 async function ackCounter(url) {
   const client = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
-  await client.subscribeAsync(`nguon/v1/${PROVINCE}/dev/+/evt/ack`, { qos: 1 });
+  // QoS 0: a broker caps the queue of QoS 1 messages per subscriber (Mosquitto: 1000) and drops the rest.
+  await client.subscribeAsync(`nguon/v1/${PROVINCE}/dev/+/evt/ack`, { qos: 0 });
   let ref = '';
   let count = 0;
   let done = () => {};
@@ -99,7 +102,7 @@ const deliver = {
   media: [],
 };
 
-const broker = await startBrokerProcess();
+const broker = EXTERNAL === undefined ? await startBrokerProcess() : { url: EXTERNAL, stop: () => {} };
 const counter = await ackCounter(broker.url);
 const publisher = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
 
@@ -109,7 +112,7 @@ const bare = await inBatches(
   Array.from({ length: N }, (_, i) => i),
   100,
   async (i) => {
-    const deviceId = `bare-${i}`;
+    const deviceId = `bench-bare-${i}`;
     const client = await mqtt.connectAsync(broker.url, { clientId: deviceId, reconnectPeriod: 0 });
     await client.subscribeAsync(`nguon/v1/${PROVINCE}/area/${UNIT}`, { qos: 1 });
     let seq = 0;
@@ -168,7 +171,7 @@ const devices = await inBatches(
   Array.from({ length: N }, (_, i) => i),
   100,
   async (i) => {
-    const deviceId = `dev-${i}`;
+    const deviceId = `bench-dev-${i}`;
     await system.register(deviceId);
     const device = new DeviceClient({
       deviceId,
@@ -187,10 +190,15 @@ const devices = await inBatches(
       firmware: '0',
       verifyBackend: nodeBackend,
     });
-    device.on('event', (e) => {
-      if (e.type === 'welcome' && ++welcomed === N) allWelcomed();
+    // Start in batches and wait for each batch's welcome, so that the system's queue never overflows.
+    const ready = new Promise((resolve) => {
+      device.on('event', (e) => {
+        if (e.type === 'welcome') resolve();
+        if (e.type === 'welcome' && ++welcomed === N) allWelcomed();
+      });
     });
     await device.start();
+    await ready;
     return device;
   },
 );
@@ -221,7 +229,7 @@ broker.stop();
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const ours = median(oursTimes);
 const base = median(bareTimes);
-console.log(`devices: ${N}, aedes in another process, median of 3 deliveries`);
+console.log(`devices: ${N}, broker: ${EXTERNAL ?? 'aedes in another process'}, median of 3 deliveries`);
 console.log(
   `device-fanout ack: ours ${ours.toFixed(0)} ms, baseline ${base.toFixed(0)} ms, ratio ${(ours / base).toFixed(2)} (target ≤ 1.5)`,
 );
