@@ -6,6 +6,7 @@ import { shaperEmitter, shapersSource, shapersTypes } from '../scripts/shaper-so
 import { validatorsSource, validatorsTypes } from '../scripts/validator-source';
 import { COMMAND_SAMPLES, EVENT_SAMPLES, PRESENCE_SAMPLE, T0 } from './__fixtures__/samples';
 import { codePointLength } from './code-points';
+import { endAtIsAfterStartAt, expIsAfterTs } from './cross-field';
 import { type Parsed, safeParseCommand, safeParseEventOf, safeParsePresence } from './fast-path';
 import { checkCommand } from './jws';
 import { COMMAND_SCHEMAS, COMMAND_TYPES, EVENT_SCHEMAS, presenceSchema } from './messages';
@@ -266,5 +267,28 @@ describe('checkCommand', () => {
     const unknown = checkCommand({ ...COMMAND_SAMPLES['device.ping'], type: 'device.reboot' });
     expect(!unknown.ok && unknown.error.code).toBe('unsupported_type');
     expect(!checkCommand(null).ok).toBe(true);
+  });
+});
+
+describe('time order of the cross-field rules', () => {
+  it('comparing UTC times as text agrees with Date.parse (property)', () => {
+    const time = fc
+      .tuple(
+        fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) }),
+        fc.integer({ min: 0, max: 6 }),
+      )
+      .map(([ms, digits]) => {
+        const iso = new Date(ms).toISOString(); // …ss.mmmZ
+        const fraction = `${iso.slice(20, 23)}${'0'.repeat(3)}`.slice(0, digits);
+        return `${iso.slice(0, 19)}${digits ? `.${fraction}` : ''}Z`;
+      });
+    fc.assert(
+      fc.property(time, time, fc.boolean(), (ts, exp, same) => {
+        const b = same ? `${exp.slice(0, 19)}${ts.slice(19)}` : exp;
+        expect(expIsAfterTs({ ts, exp: b })).toBe(Date.parse(b) > Date.parse(ts));
+        expect(endAtIsAfterStartAt({ startAt: ts, endAt: b })).toBe(Date.parse(b) > Date.parse(ts));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -4,7 +4,7 @@
 // it (src/generated/shapers.js: unknown fields dropped, defaults filled in). Anything refused here goes through zod, so results and error
 // messages are zod's; fast-path.test.ts compares both paths on valid and broken messages.
 import type * as z from 'zod/mini';
-import { ackHasCode, endAtAfterStartAt, expAfterTs, includesVersion1, type RuleReport } from './cross-field';
+import { ackHasCode, endAtIsAfterStartAt, expIsAfterTs, includesVersion1 } from './cross-field';
 import { commandShapers, eventShapers, presenceShaper } from './generated/shapers';
 import { commandValidators, eventValidators, presence as presenceValidator } from './generated/validators';
 import {
@@ -22,19 +22,9 @@ const REPORT = { reportInput: true } as const;
 
 type Rules = (value: never) => boolean;
 
-const passes = (rule: (value: never, report: RuleReport) => void) => (value: never) => {
-  let ok = true;
-  rule(value, () => {
-    ok = false;
-  });
-  return ok;
-};
-const expOk = passes(expAfterTs);
-const endOk = passes(endAtAfterStartAt);
-
 // The refinements of messages.ts, by message type (fast-path.test.ts checks that none is missing).
 const COMMAND_RULES: Partial<Record<CommandType, Rules>> = {
-  'bulletin.deliver': (c: CommandOf<'bulletin.deliver'>) => endOk(c.body.playout as never),
+  'bulletin.deliver': (c: CommandOf<'bulletin.deliver'>) => endAtIsAfterStartAt(c.body.playout),
 };
 const EVENT_RULES: Partial<Record<EventType, Rules>> = {
   ack: (e: EventOf<'ack'>) => ackHasCode(e.body),
@@ -53,7 +43,11 @@ export function safeParseCommand<T extends CommandType>(type: T, value: unknown)
   const schema = COMMAND_SCHEMAS[type];
   const validate = commandValidators[type];
   const rules = COMMAND_RULES[type];
-  if (validate?.(value) && expOk(value as never) && (rules === undefined || rules(value as never)))
+  if (
+    validate?.(value) &&
+    expIsAfterTs(value as CommandOf<T>) &&
+    (rules === undefined || rules(value as never))
+  )
     return { success: true, data: commandShapers[type]!(value) as CommandOf<T> };
   return schema.safeParse(value, REPORT) as Parsed<CommandOf<T>>;
 }
