@@ -80,9 +80,18 @@ export type PathParams<Op extends OperationId> = Record<
   string | number
 >;
 
-type BuildPathArgs<Op extends OperationId> = [PathParamNames<(typeof ROUTE_INDEX)[Op]['path']>] extends [
-  never,
-]
+/**
+ * The arguments of `buildPath` after the operationId: the path parameters, optional when the path
+ * has none.
+ *
+ * @example
+ * ```ts
+ * const args: BuildPathArgs<'getBulletin'> = [{ id: '01J…' }];
+ * ```
+ */
+export type BuildPathArgs<Op extends OperationId> = [
+  PathParamNames<(typeof ROUTE_INDEX)[Op]['path']>,
+] extends [never]
   ? [params?: Record<string, never>]
   : [params: PathParams<Op>];
 

@@ -694,14 +694,41 @@ export const ROUTE_LIST: readonly Route[] = Object.entries(ROUTES).map(([operati
 /** Media types of problem responses. @example `PROBLEM_CONTENT_TYPES[0]` */
 export const PROBLEM_CONTENT_TYPES = [PROBLEM_CONTENT_TYPE] as const;
 
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
-type R<Op extends OperationId> = (typeof ROUTES)[Op];
-type BodyInput<C> = C extends { kind: 'json'; schema: infer S extends z.ZodType }
+/**
+ * Flattens an intersection into one object type, so that editors show `{ params; body }`.
+ *
+ * @example
+ * ```ts
+ * type T = Simplify<{ a: 1 } & { b: 2 }>; // { a: 1; b: 2 }
+ * ```
+ */
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/**
+ * What a caller sends as a body of a given `RouteContent`: the zod input of a JSON body, a string for
+ * XML or text, bytes for a file.
+ *
+ * @example
+ * ```ts
+ * type CapBody = ContentInput<(typeof ROUTES)['importCap']['body']>; // string
+ * ```
+ */
+export type ContentInput<C> = C extends { kind: 'json'; schema: infer S extends z.ZodType }
   ? z.input<S>
   : C extends { kind: 'text' }
     ? string
     : Blob | ArrayBuffer | Uint8Array;
-type BodyOutput<C> = C extends { kind: 'json'; schema: infer S extends z.ZodType }
+
+/**
+ * What a body of a given `RouteContent` is once read: the zod output of a JSON body, a string for
+ * XML or text, an `ArrayBuffer` for a file.
+ *
+ * @example
+ * ```ts
+ * type Feed = ContentOutput<(typeof ROUTES)['getAtomFeed']['success']['content']>; // string
+ * ```
+ */
+export type ContentOutput<C> = C extends { kind: 'json'; schema: infer S extends z.ZodType }
   ? z.output<S>
   : C extends { kind: 'text' }
     ? string
@@ -717,13 +744,13 @@ type BodyOutput<C> = C extends { kind: 'json'; schema: infer S extends z.ZodType
  * ```
  */
 export type RouteInput<Op extends OperationId> = Simplify<
-  (R<Op> extends { params: infer P extends z.ZodType } ? { params: z.input<P> } : unknown) &
-    (R<Op> extends { query: infer Q extends z.ZodType }
+  ((typeof ROUTES)[Op] extends { params: infer P extends z.ZodType } ? { params: z.input<P> } : unknown) &
+    ((typeof ROUTES)[Op] extends { query: infer Q extends z.ZodType }
       ? object extends z.input<Q>
         ? { query?: z.input<Q> }
         : { query: z.input<Q> }
       : unknown) &
-    (R<Op> extends { body: infer C } ? { body: BodyInput<C> } : unknown)
+    ((typeof ROUTES)[Op] extends { body: infer C } ? { body: ContentInput<C> } : unknown)
 >;
 
 /**
@@ -737,9 +764,9 @@ export type RouteInput<Op extends OperationId> = Simplify<
  * ```
  */
 export type RouteParsedInput<Op extends OperationId> = Simplify<
-  (R<Op> extends { params: infer P extends z.ZodType } ? { params: z.output<P> } : unknown) &
-    (R<Op> extends { query: infer Q extends z.ZodType } ? { query: z.output<Q> } : unknown) &
-    (R<Op> extends { body: infer C } ? { body: BodyOutput<C> } : unknown)
+  ((typeof ROUTES)[Op] extends { params: infer P extends z.ZodType } ? { params: z.output<P> } : unknown) &
+    ((typeof ROUTES)[Op] extends { query: infer Q extends z.ZodType } ? { query: z.output<Q> } : unknown) &
+    ((typeof ROUTES)[Op] extends { body: infer C } ? { body: ContentOutput<C> } : unknown)
 >;
 
 /**
@@ -752,8 +779,8 @@ export type RouteParsedInput<Op extends OperationId> = Simplify<
  * page.items[0]?.contents[0]?.title;
  * ```
  */
-export type RouteOutput<Op extends OperationId> = R<Op>['success'] extends { content: infer C }
-  ? BodyOutput<C>
+export type RouteOutput<Op extends OperationId> = (typeof ROUTES)[Op]['success'] extends { content: infer C }
+  ? ContentOutput<C>
   : undefined;
 
 /**
