@@ -199,7 +199,7 @@ export function isAllowed(operationId: OperationId, role: Role | undefined): boo
  *
  * @example
  * ```ts
- * const ancestorsOf: AncestorsOf = (code) => (code === '24065' ? ['64'] : []);
+ * const ancestorsOf: AncestorsOf = (code) => (code === '24065' ? ['52'] : []);
  * ```
  */
 export type AncestorsOf = (unitCode: string) => readonly string[];
@@ -209,7 +209,7 @@ export type AncestorsOf = (unitCode: string) => readonly string[];
  *
  * @example
  * ```ts
- * unitInScope('24065', ['64'], (c) => (c === '24065' ? ['64'] : [])); // true
+ * unitInScope('24065', ['52'], (c) => (c === '24065' ? ['52'] : [])); // true
  * ```
  */
 export function unitInScope(unitCode: string, scope: readonly string[], ancestorsOf: AncestorsOf): boolean {
@@ -239,7 +239,7 @@ export function firstOutOfScope(
  *
  * @example
  * ```ts
- * touchesScope(['64'], ['24065'], (c) => (c === '24065' ? ['64'] : [])); // true: a province bulletin reaches the commune
+ * touchesScope(['52'], ['24065'], (c) => (c === '24065' ? ['52'] : [])); // true: a province bulletin reaches the commune
  * ```
  */
 export function touchesScope(

@@ -10,8 +10,8 @@ export const tokenCreatedExample = {
   id: '01JDXA0B1C2D3E4F5G6H7J8K9M',
   token: 'ngn_5tq2Jx0bQ8fS1mV9wK3rZ7yC4hL6pD2e',
   role: 'editor',
-  units: ['64'],
-  label: 'Biên tập viên Sở VHTTDL',
+  units: ['52'],
+  label: 'Biên tập viên Sở VHTTDL Gia Lai',
   createdAt: '2026-11-26T01:00:00Z',
 };
 
@@ -23,7 +23,7 @@ export const deviceRegisteredExample = {
     username: DEVICE_ID,
     password: 'shown-once-7Gk2pQ9x',
   },
-  topics: deviceAcl('64', DEVICE_ID, ['24065']),
+  topics: deviceAcl('52', DEVICE_ID, ['24065']),
   trust: [{ kid: 'gl-2026-1', publicKey: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }],
 };
 
@@ -110,4 +110,48 @@ export const broadcastReportExample = {
   to: '2026-12-01T00:00:00Z',
   units: [{ unitCode: '24065', plays: 412, minutesOnAir: 1_836.5, bulletins: 37, devicesReporting: 3 }],
   totals: { plays: 412, minutesOnAir: 1_836.5, bulletins: 37, devicesReporting: 3 },
+};
+
+export const unitPageExample = {
+  items: [
+    {
+      code: '24065',
+      level: 'commune',
+      name: 'Xã Ia Rbol',
+      shortName: 'Ia Rbol',
+      nameEn: 'Ia Rbol Commune',
+      type: 'commune',
+      parent: '52',
+      validFrom: '2025-07-01',
+      validTo: null,
+    },
+  ],
+  nextCursor: 'MjQwNjU',
+};
+
+const flood = exampleFloodWarning;
+const floodVi = flood.contents.find((c) => c.lang === 'vi');
+
+export const jsonFeedExample = {
+  version: 'https://jsonfeed.org/version/1.1',
+  title: 'Thông tin thiết yếu — Xã Ia Rbol',
+  feed_url: 'https://nguon.example.vn/v1/feeds/24065.json',
+  language: 'vi',
+  items: [
+    {
+      id: `${flood.id}/${flood.version}`,
+      title: floodVi?.title ?? '',
+      content_text: floodVi?.text,
+      date_published: flood.publishedAt,
+      language: 'vi',
+      tags: [flood.category, flood.priority],
+      _nguon: {
+        bulletinId: flood.id,
+        version: flood.version,
+        priority: flood.priority,
+        category: flood.category,
+        status: 'published',
+      },
+    },
+  ],
 };

@@ -7,7 +7,9 @@ import {
   deviceExample,
   deviceRegisteredExample,
   feedbackExample,
+  jsonFeedExample,
   tokenCreatedExample,
+  unitPageExample,
 } from './examples';
 import type { OperationId } from './generated/route-index';
 import { pageOf, pageQuery } from './pagination';
@@ -195,7 +197,11 @@ export const ROUTES = {
     summary: 'Create a token with a role and a unit scope; the token is shown once',
     tags: ['tokens'],
     auth: bearer(['admin'], 'within', ['A-T1', 'A-S2']),
-    body: json(TokenCreateSchema, { role: 'editor', units: ['64'], label: 'Biên tập viên Sở VHTTDL' }),
+    body: json(TokenCreateSchema, {
+      role: 'editor',
+      units: ['52'],
+      label: 'Biên tập viên Sở VHTTDL Gia Lai',
+    }),
     success: {
       status: 201,
       description: 'The token',
@@ -499,7 +505,11 @@ export const ROUTES = {
     tags: ['units'],
     auth: PUBLIC(['A-P1']),
     query: pageQuery(UnitListFiltersShape),
-    success: { status: 200, description: 'A page of units', content: json(pageOf(UnitSchema)) },
+    success: {
+      status: 200,
+      description: 'A page of units',
+      content: json(pageOf(UnitSchema), unitPageExample),
+    },
     errors: [400],
   },
   // ── Feeds ──
@@ -527,7 +537,12 @@ export const ROUTES = {
     success: {
       status: 200,
       description: 'JSON Feed 1.1',
-      content: { kind: 'json', contentType: ['application/feed+json'], schema: JsonFeedSchema },
+      content: {
+        kind: 'json',
+        contentType: ['application/feed+json'],
+        schema: JsonFeedSchema,
+        example: jsonFeedExample,
+      },
     },
     errors: [400, 404],
   },

@@ -513,7 +513,7 @@ export const FeedbackReplyRequestSchema = z
  *
  * @example
  * ```ts
- * UnitSchema.parse({ code: '64', level: 'province', name: 'Tỉnh Gia Lai', shortName: 'Gia Lai', nameEn: 'Gia Lai Province', type: 'province', parent: null, validFrom: '2024-09-01', validTo: null });
+ * UnitSchema.parse({ code: '64', level: 'province', name: 'Tỉnh Gia Lai', shortName: 'Gia Lai', nameEn: 'Gia Lai Province', type: 'province', parent: null, validFrom: '2024-09-01', validTo: '2025-07-01' });
  * ```
  */
 export const UnitSchema = z
