@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as z from 'zod';
+import { bulletinShaperSource, bulletinShaperTypes, shaperEmitter } from '../scripts/shaper-source';
 import { bulletinValidatorSource, bulletinValidatorTypes } from '../scripts/validator-source';
 import { codePointLength } from './code-points';
 import { fastParseBulletin } from './fast-path';
 import { exampleFloodWarning, examplePolicyNotice, safeParseBulletin, toBulletinIssues } from './index';
-import { outputShaper } from './output';
 import { BulletinSchema } from './schema';
 import { validBulletin } from './test-arbitraries';
 
@@ -131,6 +131,8 @@ describe('generated validator', () => {
     const dir = new URL('./generated/', import.meta.url);
     expect(readFileSync(new URL('bulletin-validator.js', dir), 'utf8')).toBe(bulletinValidatorSource());
     expect(readFileSync(new URL('bulletin-validator.d.ts', dir), 'utf8')).toBe(bulletinValidatorTypes);
+    expect(readFileSync(new URL('bulletin-shaper.js', dir), 'utf8')).toBe(bulletinShaperSource());
+    expect(readFileSync(new URL('bulletin-shaper.d.ts', dir), 'utf8')).toBe(bulletinShaperTypes);
   });
 
   test('the zod regexes have no flags, so the JSON Schema patterns mean the same', () => {
@@ -221,16 +223,26 @@ describe('fast path of parseBulletin', () => {
   });
 });
 
-describe('outputShaper', () => {
-  test('refuses schemas it cannot reproduce, such as transforms', () => {
-    expect(() => outputShaper(z.object({ a: z.string().transform((s) => s.length) }))).toThrow(
-      /unsupported zod type "pipe"/,
-    );
+describe('duplicate checks', () => {
+  test('short and long lists name the same first index', () => {
+    for (const length of [5, 40]) {
+      const b = structuredClone(examplePolicyNotice);
+      const codes = Array.from({ length }, (_, i) => String(10_000 + i));
+      codes[3] = codes[1]!;
+      codes[length - 1] = codes[1]!;
+      b.targets = { units: { at: '2025-07-01', codes } };
+      expect(agree(b)).toBe('zod');
+      expect(issuesOf(b).map((i) => `${i.at} ${i.message}`)).toEqual([
+        `$.targets.units.codes[3] duplicate value "10001", already at index 1`,
+        `$.targets.units.codes[${length - 1}] duplicate value "10001", already at index 1`,
+      ]);
+    }
   });
+});
 
-  test('fills defaults and drops unknown keys of non-strict objects, like zod', () => {
-    const schema = z.object({ n: z.int().default(1), s: z.string().optional(), list: z.array(z.object({})) });
-    const input = { s: 'x', extra: true, list: [{ y: 1 }] };
-    expect(outputShaper(schema)(input)).toStrictEqual(schema.parse(input));
+describe('shaper generator', () => {
+  test('refuses schemas it cannot reproduce, such as transforms', () => {
+    const transformed = z.object({ a: z.string().transform((s) => s.length) });
+    expect(() => shaperEmitter().objectFunction(transformed)).toThrow(/unsupported zod type "pipe"/);
   });
 });

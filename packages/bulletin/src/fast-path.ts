@@ -1,19 +1,18 @@
 // The fast accept path of parseBulletin: the ajv standalone validator generated from the JSON Schema
 // checks every field's shape, then the cross-field rules (shared with the zod refinements) run on
-// the typed value, then the output is built the way zod builds it. Anything refused here goes
+// the typed value, then the output is built the way zod builds it (by generated code,
+// src/generated/bulletin-shaper.js). Anything refused here goes
 // through zod, so results and error messages are zod's; the property tests in fast-path.test.ts
 // compare both paths.
-import { validate } from './generated/bulletin-validator';
-import { type OutputShaper, outputShaper } from './output';
-import { bulletinRulesPass } from './rules';
-import { type Bulletin, BulletinSchema } from './schema';
 
-let shape: OutputShaper | undefined;
+import { shapeBulletin } from './generated/bulletin-shaper';
+import { validate } from './generated/bulletin-validator';
+import { bulletinRulesPass } from './rules';
+import type { Bulletin } from './schema';
 
 /** The bulletin zod would return for `input`, or undefined when zod must decide (and explain). */
 export function fastParseBulletin(input: unknown): Bulletin | undefined {
   if (!validate(input)) return undefined;
   if (!bulletinRulesPass(input as Bulletin)) return undefined;
-  shape ??= outputShaper(BulletinSchema);
-  return shape(input) as Bulletin;
+  return shapeBulletin(input) as Bulletin;
 }

@@ -72,13 +72,27 @@ function duplicates<T>(
   path: (string | number)[],
   key: (value: T) => string,
 ) {
-  if (!list) return;
+  if (!list || list.length < 2) return;
+  const problem = (i: number, k: string, first: number) =>
+    report([...path, i], `duplicate value "${k}", already at index ${first}`);
+  // Short lists (channels, days, a few codes) are scanned without building a map.
+  if (list.length <= 16) {
+    for (let i = 1; i < list.length; i++) {
+      const k = key(list[i] as T);
+      for (let j = 0; j < i; j++)
+        if (key(list[j] as T) === k) {
+          problem(i, k, j);
+          break;
+        }
+    }
+    return;
+  }
   const seen = new Map<string, number>();
   list.forEach((value, i) => {
     const k = key(value);
     const first = seen.get(k);
     if (first === undefined) seen.set(k, i);
-    else report([...path, i], `duplicate value "${k}", already at index ${first}`);
+    else problem(i, k, first);
   });
 }
 
