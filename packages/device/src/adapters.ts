@@ -59,6 +59,8 @@ export interface PlayoutItem {
   lang: string;
   title?: string;
   text?: string;
+  /** Speech hints of the chosen content for TTS (voice, rate), when the bulletin carries them. */
+  tts?: { voice?: string; rate?: number };
   /** The main media of the chosen content, verified (P-M1). */
   media?: CachedMedia & { durationSec?: number };
   /** Images to show (boards). */

@@ -725,6 +725,8 @@ export class DeviceClient {
     const { bulletin, playout, media } = held.body;
     const content = chooseContent(bulletin.contents, this.#config.languages ?? CONFIG_DEFAULTS.languages);
     const main = this.#mainMedia(content, media);
+    // Speech hints reach the adapter once the playout view carries them (bulletin contents have `tts`).
+    const tts = (content as { tts?: { voice?: string; rate?: number } }).tts;
     const images =
       this.#o.kind === 'board'
         ? media.filter(
@@ -775,6 +777,7 @@ export class DeviceClient {
         lang: content.lang,
         title: content.title ?? bulletin.title,
         ...(content.text === undefined ? {} : { text: content.text }),
+        ...(tts === undefined ? {} : { tts }),
         ...(cachedMain === undefined
           ? {}
           : {
