@@ -292,3 +292,14 @@ describe('time order of the cross-field rules', () => {
     );
   });
 });
+
+describe('browser build', () => {
+  it('swaps out every generated module the fast path imports (tsup.browser.config.ts)', () => {
+    const source = readFileSync(new URL('./fast-path.ts', import.meta.url), 'utf8');
+    const imports = [...source.matchAll(/from '(\.\/generated\/[^']+)'/g)].map((m) => m[1] ?? '');
+    const config = readFileSync(new URL('../tsup.browser.config.ts', import.meta.url), 'utf8');
+    const filter = new RegExp(/filter: \/(.+)\/ \}/.exec(config)?.[1] ?? 'no filter found');
+    expect(imports).toHaveLength(2);
+    for (const path of imports) expect(filter.test(path), path).toBe(true);
+  });
+});
