@@ -408,6 +408,91 @@ describe.each(targets)('DeviceClient on $name', (target) => {
       await h.close();
     }
   });
+  it('P-Q1: an emergency preempts a normal play, which ends preempted and plays again afterwards', async () => {
+    const h = await setup(target);
+    try {
+      const long = serve(randomBytes(1000));
+      await h.system.send(
+        h.deviceId,
+        'bulletin.deliver',
+        deliverBody('b-normal', { media: [long], durationSec: 5 }),
+        {
+          ttlSec: 600,
+        },
+      );
+      await waitUntil(() => h.adapter.plays.length === 1);
+      await h.system.send(h.deviceId, 'bulletin.deliver', deliverBody('b-alert', { priority: 'emergency' }), {
+        ttlSec: 600,
+      });
+      await waitUntil(() => h.system.of(h.deviceId, 'receipt').length >= 2);
+      const outcomes = h.system
+        .of(h.deviceId, 'receipt')
+        .map((r) => [r.message.body?.bulletinId, r.message.body?.outcome]);
+      expect(outcomes.slice(0, 2)).toEqual([
+        ['b-normal', 'preempted'],
+        ['b-alert', 'completed'],
+      ]);
+      expect(h.adapter.plays[1]?.item).toMatchObject({ bulletinId: 'b-alert', emergency: true, volume: 100 });
+      await waitUntil(() => h.adapter.plays.length === 3, 10_000);
+      expect(h.adapter.plays[2]?.item.bulletinId).toBe('b-normal');
+      await h.system.send(h.deviceId, 'bulletin.revoke', { bulletinId: 'b-normal' });
+      const last = await h.system.waitFor(
+        (m) =>
+          m.type === 'receipt' &&
+          m.message.body?.bulletinId === 'b-normal' &&
+          m.message.body?.outcome === 'interrupted',
+      );
+      expect(last.message.body?.reason).toBe('revoked');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('P-R2/P-S5: receipts and executed ids survive a restart with FileStore: re-sent identical, stored once, never re-executed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nguon-device-'));
+    dirs.push(dir);
+    const h = await setup(target, { store: new FileStore(dir), receiptResendMs: 500 }, { autoCommit: false });
+    try {
+      const { id, jws } = await h.system.send(h.deviceId, 'bulletin.deliver', deliverBody('b-once'), {
+        ttlSec: 600,
+      });
+      const first = await h.system.waitFor((m) => m.type === 'receipt');
+      expect(first.message.body?.seq).toBe(1);
+      expect(h.device.pendingReceipts()).toEqual([1]);
+      // the system "loses" it (a crash before its database commit): the welcome commits nothing
+      h.system.receipts.delete(h.deviceId);
+      await h.restart({ store: new FileStore(dir) });
+      const hello = await h.system.waitFor(
+        (m) => m.type === 'hello' && m.message.body?.receiptsPendingFrom === 1 && m.message.seq !== 1,
+      );
+      expect(hello).toBeDefined();
+      await waitUntil(() => h.system.of(h.deviceId, 'receipt').length === 2);
+      const [a, b] = h.system.of(h.deviceId, 'receipt');
+      expect(b?.raw).toBe(a?.raw);
+      // the resend timer sends it again while uncommitted; the system still holds it once
+      await waitUntil(() => h.system.of(h.deviceId, 'receipt').length === 3, 3000);
+      expect(h.system.receipts.get(h.deviceId)?.size).toBe(1);
+      // the same command replayed after the reboot is a duplicate, not a second play
+      await h.system.publish(commandTopic(h.province, h.deviceId), jws);
+      await waitUntil(
+        () => h.system.of(h.deviceId, 'ack').filter((m) => m.message.body?.ref === id).length === 2,
+      );
+      expect(
+        h.system.of(h.deviceId, 'ack').filter((m) => m.message.body?.ref === id)[1]?.message.body?.duplicate,
+      ).toBe(true);
+      // commit, restart: nothing pending, numbering continues at 2
+      const commit = await h.system.send(h.deviceId, 'receipts.commit', { upTo: 1 });
+      await h.system.waitForAck(commit.id);
+      await h.device.idle();
+      expect(h.device.pendingReceipts()).toEqual([]);
+      await h.restart({ store: new FileStore(dir) });
+      await h.system.waitFor((m) => m.type === 'hello' && m.message.body?.receiptsPendingFrom === 2);
+      await h.device.idle();
+      expect(h.adapter.plays.length).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
 });
 
 describe('DeviceClient on aedes, rule by rule', () => {
@@ -486,92 +571,6 @@ describe('DeviceClient on aedes, rule by rule', () => {
       const { id } = await h.system.send(h.deviceId, 'device.ping', {});
       expect(await h.system.waitForAck(id)).toMatchObject({ ok: true });
       expect(h.adapter.plays).toEqual([]);
-    } finally {
-      await h.close();
-    }
-  });
-
-  it('P-Q1: an emergency preempts a normal play, which ends preempted and plays again afterwards', async () => {
-    const h = await setup(aedes);
-    try {
-      const long = serve(randomBytes(1000));
-      await h.system.send(
-        h.deviceId,
-        'bulletin.deliver',
-        deliverBody('b-normal', { media: [long], durationSec: 5 }),
-        {
-          ttlSec: 600,
-        },
-      );
-      await waitUntil(() => h.adapter.plays.length === 1);
-      await h.system.send(h.deviceId, 'bulletin.deliver', deliverBody('b-alert', { priority: 'emergency' }), {
-        ttlSec: 600,
-      });
-      await waitUntil(() => h.system.of(h.deviceId, 'receipt').length >= 2);
-      const outcomes = h.system
-        .of(h.deviceId, 'receipt')
-        .map((r) => [r.message.body?.bulletinId, r.message.body?.outcome]);
-      expect(outcomes.slice(0, 2)).toEqual([
-        ['b-normal', 'preempted'],
-        ['b-alert', 'completed'],
-      ]);
-      expect(h.adapter.plays[1]?.item).toMatchObject({ bulletinId: 'b-alert', emergency: true, volume: 100 });
-      await waitUntil(() => h.adapter.plays.length === 3, 10_000);
-      expect(h.adapter.plays[2]?.item.bulletinId).toBe('b-normal');
-      await h.system.send(h.deviceId, 'bulletin.revoke', { bulletinId: 'b-normal' });
-      const last = await h.system.waitFor(
-        (m) =>
-          m.type === 'receipt' &&
-          m.message.body?.bulletinId === 'b-normal' &&
-          m.message.body?.outcome === 'interrupted',
-      );
-      expect(last.message.body?.reason).toBe('revoked');
-    } finally {
-      await h.close();
-    }
-  });
-
-  it('P-R2/P-S5: receipts and executed ids survive a restart with FileStore: re-sent identical, stored once, never re-executed', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'nguon-device-'));
-    dirs.push(dir);
-    const h = await setup(aedes, { store: new FileStore(dir), receiptResendMs: 500 }, { autoCommit: false });
-    try {
-      const { id, jws } = await h.system.send(h.deviceId, 'bulletin.deliver', deliverBody('b-once'), {
-        ttlSec: 600,
-      });
-      const first = await h.system.waitFor((m) => m.type === 'receipt');
-      expect(first.message.body?.seq).toBe(1);
-      expect(h.device.pendingReceipts()).toEqual([1]);
-      // the system "loses" it (a crash before its database commit): the welcome commits nothing
-      h.system.receipts.delete(h.deviceId);
-      await h.restart({ store: new FileStore(dir) });
-      const hello = await h.system.waitFor(
-        (m) => m.type === 'hello' && m.message.body?.receiptsPendingFrom === 1 && m.message.seq !== 1,
-      );
-      expect(hello).toBeDefined();
-      await waitUntil(() => h.system.of(h.deviceId, 'receipt').length === 2);
-      const [a, b] = h.system.of(h.deviceId, 'receipt');
-      expect(b?.raw).toBe(a?.raw);
-      // the resend timer sends it again while uncommitted; the system still holds it once
-      await waitUntil(() => h.system.of(h.deviceId, 'receipt').length === 3, 3000);
-      expect(h.system.receipts.get(h.deviceId)?.size).toBe(1);
-      // the same command replayed after the reboot is a duplicate, not a second play
-      await h.system.publish(commandTopic(h.province, h.deviceId), jws);
-      await waitUntil(
-        () => h.system.of(h.deviceId, 'ack').filter((m) => m.message.body?.ref === id).length === 2,
-      );
-      expect(
-        h.system.of(h.deviceId, 'ack').filter((m) => m.message.body?.ref === id)[1]?.message.body?.duplicate,
-      ).toBe(true);
-      // commit, restart: nothing pending, numbering continues at 2
-      const commit = await h.system.send(h.deviceId, 'receipts.commit', { upTo: 1 });
-      await h.system.waitForAck(commit.id);
-      await h.device.idle();
-      expect(h.device.pendingReceipts()).toEqual([]);
-      await h.restart({ store: new FileStore(dir) });
-      await h.system.waitFor((m) => m.type === 'hello' && m.message.body?.receiptsPendingFrom === 2);
-      await h.device.idle();
-      expect(h.adapter.plays.length).toBe(1);
     } finally {
       await h.close();
     }
