@@ -1,10 +1,8 @@
 // The fast accept path of parseBulletin: the ajv standalone validator generated from the JSON Schema
-// checks every field's shape, then the cross-field rules (shared with the zod refinements) run on
-// the typed value, then the output is built the way zod builds it (by generated code,
-// src/generated/bulletin-shaper.js). Anything refused here goes
-// through zod, so results and error messages are zod's; the property tests in fast-path.test.ts
-// compare both paths.
-
+// checks every field's shape, the cross-field rules (shared with the zod refinements) run on the
+// typed value, and generated code builds the output the way zod builds it
+// (src/generated/bulletin-shaper.js). Anything refused here goes through zod, so results and error
+// messages are zod's; the property tests in fast-path.test.ts compare both paths.
 import { shapeBulletin } from './generated/bulletin-shaper';
 import { validate } from './generated/bulletin-validator';
 import { bulletinRulesPass } from './rules';

@@ -1,8 +1,9 @@
 // The fast accept path of the catalogue: ajv standalone validators generated from the JSON Schemas
 // (src/generated/validators.js) check the shapes, the cross-field rules (shared with the zod
-// refinements) run on the typed value, and the output is built by generated code the way zod builds
-// it (src/generated/shapers.js: unknown fields dropped, defaults filled in). Anything refused here goes through zod, so results and error
-// messages are zod's; fast-path.test.ts compares both paths on valid and broken messages.
+// refinements) run on the typed value, and generated code builds the output the way zod builds it
+// (src/generated/shapers.js: unknown fields dropped, defaults filled in). Anything refused here goes
+// through zod, so results and error messages are zod's; fast-path.test.ts compares both paths on
+// valid and broken messages.
 import type * as z from 'zod/mini';
 import { ackHasCode, endAtIsAfterStartAt, expIsAfterTs, includesVersion1 } from './cross-field';
 import { commandShapers, eventShapers, presenceShaper } from './generated/shapers';
