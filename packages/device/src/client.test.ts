@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -641,6 +642,54 @@ describe('DeviceClient on aedes, rule by rule', () => {
       expect(receipt.message.body?.lang).toBe('jra');
     } finally {
       await h.close();
+    }
+  });
+
+  it('P-T1: connects over TLS (mqtts) with the broker certificate as CA', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nguon-tls-'));
+    dirs.push(dir);
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const key = await readFile(join(dir, 'key.pem'));
+    const cert = await readFile(join(dir, 'cert.pem'));
+    const secure = await startBroker({ tls: { key, cert } });
+    try {
+      const h = await setup(
+        { name: 'tls', url: () => secure.url, protocolVersion: 4 },
+        {
+          mqtt: { url: secure.tlsUrl ?? '', ca: cert },
+        },
+      );
+      try {
+        expect(h.events.find((e) => e.type === 'connected')).toMatchObject({ url: secure.tlsUrl });
+        const { id } = await h.system.send(h.deviceId, 'device.ping', {});
+        expect(await h.system.waitForAck(id)).toMatchObject({ ok: true });
+      } finally {
+        await h.close();
+      }
+    } finally {
+      await secure.close();
     }
   });
 

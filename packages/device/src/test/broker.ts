@@ -1,5 +1,6 @@
 import { createServer as createHttpServer } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
+import { type AddressInfo, createServer, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesOptions } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 
@@ -20,6 +21,8 @@ export interface TestBroker {
   wsUrl: string;
   port: number;
   wsPort: number;
+  /** `mqtts://127.0.0.1:{tlsPort}` when started with `tls`. */
+  tlsUrl?: string;
   /** The aedes instance, e.g. to watch `publish` events or add hooks. */
   aedes: Aedes;
   /** Closes the listeners and the broker (connected clients are dropped). */
@@ -27,8 +30,9 @@ export interface TestBroker {
 }
 
 /**
- * Starts an in-process aedes broker on port 0 for TCP and for WebSocket; `options` are aedes
- * options (authenticate, authorizePublish, authorizeSubscribe hooks for ACL tests).
+ * Starts an in-process aedes broker on port 0 for TCP and for WebSocket, and for TLS when given a
+ * key and certificate (PEM); other `options` are aedes options (authenticate, authorizePublish,
+ * authorizeSubscribe hooks for ACL tests).
  *
  * @example
  * ```ts
@@ -36,9 +40,18 @@ export interface TestBroker {
  * console.log(broker.url, broker.wsUrl);
  * ```
  */
-export async function startBroker(options: AedesOptions = {}): Promise<TestBroker> {
-  const aedes = await Aedes.createBroker(options);
+export async function startBroker(
+  options: AedesOptions & { tls?: { key: string | Buffer; cert: string | Buffer } } = {},
+): Promise<TestBroker> {
+  const { tls, ...aedesOptions } = options;
+  const aedes = await Aedes.createBroker(aedesOptions);
   const tcp = createServer(aedes.handle);
+  let secure: Server | undefined;
+  if (tls !== undefined) {
+    secure = createTlsServer({ key: tls.key, cert: tls.cert }, aedes.handle);
+    const server = secure;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  }
   const http = createHttpServer();
   const wss = new WebSocketServer({ server: http });
   wss.on('connection', (socket, request) => {
@@ -54,6 +67,9 @@ export async function startBroker(options: AedesOptions = {}): Promise<TestBroke
     wsUrl: `ws://127.0.0.1:${wsPort}`,
     port,
     wsPort,
+    ...(secure === undefined
+      ? {}
+      : { tlsUrl: `mqtts://127.0.0.1:${(secure.address() as AddressInfo).port}` }),
     aedes,
     close() {
       closed ??= (async () => {
@@ -61,6 +77,7 @@ export async function startBroker(options: AedesOptions = {}): Promise<TestBroke
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         await Promise.all([
           new Promise<void>((resolve) => tcp.close(() => resolve())),
+          new Promise<void>((resolve) => (secure === undefined ? resolve() : secure.close(() => resolve()))),
           new Promise<void>((resolve) => wss.close(() => http.close(() => resolve()))),
         ]);
       })();
