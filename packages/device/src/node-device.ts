@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeBackend } from '@nguon/protocol/node';
 import type { PlayoutAdapter } from './adapters';
@@ -9,7 +10,8 @@ import type { DeviceRunConfig } from './run-config';
 /**
  * Builds a {@link DeviceClient} for Node from a reference device configuration: state in
  * `{dataDir}/state` (a {@link FileStore}), media in `{dataDir}/media` (a `FileBlobStore`), signatures
- * checked with `node:crypto`. `dataDir` is used as given (resolve it first).
+ * checked with `node:crypto`, the broker's CA read from `mqtt.caFile`. `dataDir` and `caFile` are used
+ * as given (resolve them first).
  *
  * @example
  * ```ts
@@ -32,6 +34,7 @@ export function createNodeDevice(
       ...(mqtt.username === undefined ? {} : { username: mqtt.username }),
       ...(mqtt.password === undefined ? {} : { password: mqtt.password }),
       ...(mqtt.protocolVersion === undefined ? {} : { protocolVersion: mqtt.protocolVersion }),
+      ...(mqtt.caFile === undefined ? {} : { ca: readFileSync(mqtt.caFile) }),
     },
     trust: config.trust,
     ...(config.trustVersion === undefined ? {} : { trustVersion: config.trustVersion }),

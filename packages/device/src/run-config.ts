@@ -23,6 +23,8 @@ export const deviceRunConfigSchema = z.object({
     username: z.string().optional(),
     password: z.string().optional(),
     protocolVersion: z.union([z.literal(4), z.literal(5)]).optional(),
+    /** PEM file of the CA that signed the broker's certificate (mqtts:// or wss:// with a private CA). */
+    caFile: z.string().min(1).optional(),
   }),
   trust: z.array(trustAnchorSchema).min(1, 'expected at least one trusted key'),
   trustVersion: z.int().min(1).optional(),

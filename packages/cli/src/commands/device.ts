@@ -29,8 +29,16 @@ async function loadConfig(file: string, io: CliIo): Promise<DeviceRunConfig> {
   }
   try {
     const config = parseDeviceRunConfig(json, file);
-    // dataDir is relative to the config file, so a config and its data travel together
-    return { ...config, dataDir: resolve(dirname(file), config.dataDir) };
+    // paths are relative to the config file, so a config and its data travel together
+    const base = dirname(file);
+    return {
+      ...config,
+      dataDir: resolve(base, config.dataDir),
+      mqtt: {
+        ...config.mqtt,
+        ...(config.mqtt.caFile === undefined ? {} : { caFile: resolve(base, config.mqtt.caFile) }),
+      },
+    };
   } catch (error) {
     if (!DeviceError.isInstance(error)) throw error;
     io.stderr(`nguon device run: invalid configuration\n${error.message}\n`);
