@@ -167,29 +167,34 @@ const EMERGENCY_CATEGORIES: ReadonlySet<string> = new Set(['disaster_emergency',
 export function bulletinRules(b: BulletinFields, report: RuleReport): void {
   duplicates(report, b.channels, ['channels'], (c) => c);
   const langs = new Map<string, number>();
+  const radio = b.channels.includes('radio_ip');
+  const board = b.channels.includes('board');
+  let vietnamese = false;
   b.contents.forEach((content, i) => {
     const lang = content.lang.toLowerCase();
     const first = langs.get(lang);
-    if (first === undefined) langs.set(lang, i);
-    else
+    if (first === undefined) {
+      langs.set(lang, i);
+      if (lang === 'vi' || lang.startsWith('vi-')) vietnamese = true;
+    } else
       report(
         ['contents', i, 'lang'],
         `language "${content.lang}" already used by contents[${first}]; each language appears once`,
       );
     const playable = Boolean(content.text) || content.audio !== undefined;
-    if (b.channels.includes('radio_ip') && !playable)
+    if (radio && !playable)
       report(
         ['contents', i],
         'channel radio_ip needs something to play in each content: "text" (read by TTS) or "audio"',
       );
     const showable = Boolean(content.text) || Boolean(content.images?.length) || content.video !== undefined;
-    if (b.channels.includes('board') && !showable)
+    if (board && !showable)
       report(
         ['contents', i],
         'channel board needs something to show in each content: "text", "images" or "video"',
       );
   });
-  if (langs.size > 0 && ![...langs.keys()].some((l) => l === 'vi' || l.startsWith('vi-'))) {
+  if (langs.size > 0 && !vietnamese) {
     report(
       ['contents'],
       `expected a Vietnamese ("vi") content, found only ${[...langs.keys()].map((l) => `"${l}"`).join(', ')}` +
@@ -225,20 +230,26 @@ export function bulletinRules(b: BulletinFields, report: RuleReport): void {
   }
   if (b.status === 'expired' && b.schedule.end === undefined)
     report(['schedule', 'end'], 'status expired needs schedule.end');
-  const notBefore = (
-    value: string | undefined,
-    path: (string | number)[],
-    after: string,
-    afterName: string,
-  ) => {
-    if (value !== undefined && isBefore(value, after))
-      report(path, `expected a time not before ${afterName} (${after}), found ${value}`);
-  };
-  notBefore(b.updatedAt, ['updatedAt'], b.createdAt, 'createdAt');
-  notBefore(b.submittedAt, ['submittedAt'], b.createdAt, 'createdAt');
-  notBefore(b.publishedAt, ['publishedAt'], b.createdAt, 'createdAt');
-  for (const [i, a] of approvals.entries()) notBefore(a.at, ['approvals', i, 'at'], b.createdAt, 'createdAt');
-  if (b.publishedAt !== undefined) notBefore(b.revokedAt, ['revokedAt'], b.publishedAt, 'publishedAt');
+  notBefore(report, b.updatedAt, 'updatedAt', b.createdAt, 'createdAt');
+  notBefore(report, b.submittedAt, 'submittedAt', b.createdAt, 'createdAt');
+  notBefore(report, b.publishedAt, 'publishedAt', b.createdAt, 'createdAt');
+  for (let i = 0; i < approvals.length; i++)
+    notBefore(report, approvals[i]?.at, ['approvals', i, 'at'], b.createdAt, 'createdAt');
+  if (b.publishedAt !== undefined) notBefore(report, b.revokedAt, 'revokedAt', b.publishedAt, 'publishedAt');
+}
+
+function notBefore(
+  report: RuleReport,
+  value: string | undefined,
+  at: string | (string | number)[],
+  after: string,
+  afterName: string,
+) {
+  if (value !== undefined && isBefore(value, after))
+    report(
+      typeof at === 'string' ? [at] : at,
+      `expected a time not before ${afterName} (${after}), found ${value}`,
+    );
 }
 
 /**
