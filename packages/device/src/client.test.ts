@@ -645,6 +645,48 @@ describe('DeviceClient on aedes, rule by rule', () => {
     }
   });
 
+  it('P-D2/P-R2: survives a broker restart: reconnects with a new session, and a receipt made offline arrives once', async () => {
+    const first = await startBroker();
+    const h = await setup({ name: 'restart', url: () => first.url, protocolVersion: 4 });
+    let second: TestBroker | undefined;
+    let system2: TestSystem | undefined;
+    try {
+      const ref = serve(randomBytes(300));
+      const { id } = await h.system.send(
+        h.deviceId,
+        'bulletin.deliver',
+        deliverBody('b-outage', { media: [ref], durationSec: 0.5 }),
+        {
+          ttlSec: 600,
+        },
+      );
+      await h.system.waitForAck(id);
+      await waitUntil(() => h.adapter.plays.length === 1);
+      await h.system.close().catch(() => undefined);
+      await first.close();
+      await waitUntil(() => h.events.some((e) => e.type === 'receipt' && e.sent === false));
+      second = await startBroker({ port: first.port });
+      system2 = await TestSystem.connect({ url: second.url, province: h.province, key: systemKey });
+      await system2.register(h.deviceId, h.deviceKey.anchor);
+      const receipt = await system2.waitFor((m) => m.type === 'receipt');
+      expect(receipt.verified).toBe(true);
+      expect(receipt.message.body).toMatchObject({
+        seq: 1,
+        bulletinId: 'b-outage',
+        outcome: 'completed',
+        offline: true,
+      });
+      const presence = system2.of(h.deviceId, 'presence').find((m) => m.message.online === true);
+      expect(presence?.message.session as number).toBeGreaterThan(1);
+      await waitUntil(() => h.device.pendingReceipts().length === 0);
+      expect(system2.receipts.get(h.deviceId)?.size).toBe(1);
+    } finally {
+      await h.device.stop();
+      await system2?.close();
+      await second?.close();
+    }
+  });
+
   it('P-T1: connects over TLS (mqtts) with the broker certificate as CA', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'nguon-tls-'));
     dirs.push(dir);

@@ -31,7 +31,8 @@ export interface TestBroker {
 
 /**
  * Starts an in-process aedes broker on port 0 for TCP and for WebSocket, and for TLS when given a
- * key and certificate (PEM); other `options` are aedes options (authenticate, authorizePublish,
+ * key and certificate (PEM); `port` fixes the TCP port (to restart a broker where devices expect
+ * it); other `options` are aedes options (authenticate, authorizePublish,
  * authorizeSubscribe hooks for ACL tests).
  *
  * @example
@@ -41,9 +42,9 @@ export interface TestBroker {
  * ```
  */
 export async function startBroker(
-  options: AedesOptions & { tls?: { key: string | Buffer; cert: string | Buffer } } = {},
+  options: AedesOptions & { tls?: { key: string | Buffer; cert: string | Buffer }; port?: number } = {},
 ): Promise<TestBroker> {
-  const { tls, ...aedesOptions } = options;
+  const { tls, port: wantedPort = 0, ...aedesOptions } = options;
   const aedes = await Aedes.createBroker(aedesOptions);
   const tcp = createServer(aedes.handle);
   let secure: Server | undefined;
@@ -57,7 +58,10 @@ export async function startBroker(
   wss.on('connection', (socket, request) => {
     aedes.handle(createWebSocketStream(socket), request);
   });
-  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(wantedPort, '127.0.0.1', resolve);
+  });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (tcp.address() as AddressInfo).port;
   const wsPort = (http.address() as AddressInfo).port;
