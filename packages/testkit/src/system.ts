@@ -57,6 +57,13 @@ export interface SystemPublisherOptions {
   heartbeatSec?: number;
   /** Send `receipts.commit` after each verified receipt (default true). */
   commitReceipts?: boolean;
+  /**
+   * QoS of the wildcard subscription to device events (default 1). Use 0 to count acks from
+   * thousands of devices through a broker that caps the QoS 1 queue per subscriber (Mosquitto's
+   * `max_queued_messages` is 1000 and `max_inflight_messages` 20 by default: beyond them acks to a
+   * single subscriber are dropped or trickle).
+   */
+  listenQos?: 0 | 1;
   /** Extra mqtt.js options (username, password, protocolVersion …). */
   mqtt?: Omit<IClientOptions, 'reconnectPeriod'>;
 }
@@ -148,7 +155,7 @@ export class SystemPublisher {
   }
 
   /**
-   * Connects and subscribes to `nguon/v1/{province}/dev/+/evt/+` (QoS 1).
+   * Connects and subscribes to `nguon/v1/{province}/dev/+/evt/+` (QoS `listenQos`, default 1).
    *
    * @example `const system = await SystemPublisher.connect({ url, province: '52', key })`
    */
@@ -168,7 +175,7 @@ export class SystemPublisher {
       );
     }
     const system = new SystemPublisher(client, options);
-    await client.subscribeAsync(`nguon/v1/${options.province}/dev/+/evt/+`, { qos: 1 });
+    await client.subscribeAsync(`nguon/v1/${options.province}/dev/+/evt/+`, { qos: options.listenQos ?? 1 });
     return system;
   }
 
