@@ -1,0 +1,13 @@
+export {
+  createServer,
+  IMPLEMENTED_OPERATIONS,
+  type Listening,
+  type NguonServer,
+  type ServerOptions,
+} from './app';
+export { type Database, type DatabaseOptions, type DialectName, openDatabase, type Tables } from './db';
+export { renderDocsHtml } from './docs';
+export { ServerError, type ServerErrorCode } from './errors';
+export { atomFeed, type FeedInput, jsonFeed } from './feeds';
+export { newUlid } from './ids';
+export { type AuditEntry, auditLog, type Principal } from './store';
