@@ -1,0 +1,126 @@
+// Helpers of the tests: a server on port 0 over SQLite or PostgreSQL, tokens of every role, fetch.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createServer, type ServerOptions } from './app';
+import { type Database, openDatabase } from './db';
+
+export const PG_URL = process.env.NGUON_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const ADMIN = 'bootstrap-admin-token-for-tests-0001';
+export const DIALECTS = ['sqlite', 'postgres'] as const;
+export type TestDialect = (typeof DIALECTS)[number];
+
+export interface Harness {
+  url: string;
+  db: Database;
+  clock: { time: number };
+  call(
+    method: string,
+    path: string,
+    init?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
+  json<T = any>(
+    method: string,
+    path: string,
+    init?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: T; headers: Headers }>;
+  token(role: string, units: string[], label?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  dialect: TestDialect,
+  options: Partial<ServerOptions> & { start?: string } = {},
+): Promise<Harness> {
+  const schema = `nguon_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const db = await openDatabase(
+    dialect === 'postgres' ? { url: PG_URL, schema, poolSize: 4 } : { file: ':memory:' },
+  );
+  const clock = { time: Date.parse(options.start ?? '2026-11-26T01:00:00Z') };
+  const server = createServer({
+    db,
+    adminToken: ADMIN,
+    now: () => {
+      clock.time += 1000;
+      return new Date(clock.time);
+    },
+    ...options,
+  });
+  const listening = await server.listen(0);
+  const call: Harness['call'] = (method, path, init = {}) => {
+    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    let body: BodyInit | undefined;
+    if (init.body !== undefined) {
+      if (typeof init.body === 'string' || init.body instanceof Uint8Array) body = init.body as BodyInit;
+      else {
+        body = JSON.stringify(init.body);
+        headers['content-type'] ??= 'application/json';
+      }
+    }
+    return fetch(`${listening.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  };
+  const json: Harness['json'] = async (method, path, init) => {
+    const res = await call(method, path, init);
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  };
+  return {
+    url: listening.url,
+    db,
+    clock,
+    call,
+    json,
+    async token(role, units, label = `${role} ${units.join(',')}`) {
+      const res = await json('POST', '/v1/tokens', { token: ADMIN, body: { role, units, label } });
+      if (res.status !== 201) throw new Error(`token: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.token as string;
+    },
+    async close() {
+      await listening.close();
+      await db.close();
+      if (dialect === 'postgres') {
+        const client = new pg.Client({ connectionString: PG_URL });
+        await client.connect();
+        await client.query(`drop schema if exists "${schema}" cascade`);
+        await client.end();
+      }
+    },
+  };
+}
+
+/** A bulletin draft (the body of createBulletin) for these unit codes. */
+export function draft(codes: string[], overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    category: 'policy',
+    priority: 'normal',
+    channels: ['radio_ip', 'web_portal'],
+    contents: [
+      {
+        lang: 'vi',
+        title: 'Thông báo lịch tiêm chủng mở rộng tháng 12',
+        text: 'Trạm y tế xã tổ chức tiêm chủng cho trẻ dưới 5 tuổi vào sáng thứ Bảy. Phụ huynh mang theo sổ tiêm.',
+      },
+    ],
+    targets: { units: { at: '2025-07-01', codes } },
+    schedule: { start: '2026-12-01T00:00:00+07:00', end: '2026-12-05T00:00:00+07:00' },
+    issuer: { name: 'Ủy ban nhân dân xã Ia Rbol', unitCode: '24065' },
+    ...overrides,
+  };
+}
+
+/** An emergency draft for these unit codes. */
+export function emergencyDraft(codes: string[]): Record<string, unknown> {
+  return draft(codes, {
+    category: 'disaster_emergency',
+    priority: 'emergency',
+    channels: ['radio_ip', 'board'],
+    contents: [
+      {
+        lang: 'vi',
+        title: 'Cảnh báo lốc xoáy',
+        text: 'Người dân không ra đồng, gia cố nhà cửa và theo dõi thông báo của xã.',
+      },
+    ],
+    schedule: { start: '2026-11-26T09:00:00Z', end: '2026-11-26T18:00:00Z' },
+  });
+}
