@@ -18,6 +18,7 @@ export interface Harness {
     path: string,
     init?: { token?: string; body?: unknown; headers?: Record<string, string> },
   ): Promise<Response>;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read the answers field by field
   json<T = any>(
     method: string,
     path: string,
