@@ -159,6 +159,7 @@ async function ours(url, key, system) {
   const stats = sim.stats();
   const receipts = system.receiptStats();
   const left = await sim.stop();
+  await system.clearPresence(sim.deviceIds);
   return { times, connectMs, receiptMs, latency, stats, receipts, left };
 }
 

@@ -63,7 +63,7 @@ describe.each(brokers)('%s: 50 simulated devices', (_name, launch, province) => 
       province,
       count: N,
       trust: [key.anchor],
-      idPrefix: `t${Math.random().toString(36).slice(2, 8)}`,
+      idPrefix: 'testkit-sim',
       memberships,
       readyOn: 'welcome',
       concurrency: 10,
@@ -75,6 +75,7 @@ describe.each(brokers)('%s: 50 simulated devices', (_name, launch, province) => 
 
   afterAll(async () => {
     await sim?.stop();
+    await system?.clearPresence(sim.deviceIds);
     await system?.close();
     await broker?.stop();
   });

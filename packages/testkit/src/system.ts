@@ -4,6 +4,7 @@ import {
   type CommandType,
   commandTopic,
   generateSigningKey,
+  presenceTopic,
   type Signer,
   signCommand,
   type TrustAnchor,
@@ -453,6 +454,24 @@ export class SystemPublisher {
       });
     }
     return this.acks(ref);
+  }
+
+  /**
+   * Removes the retained `presence` of these devices from the broker (an empty retained publish
+   * each), so that a simulation leaves nothing behind on a shared, persistent broker.
+   *
+   * @example `await system.clearPresence(simulator.deviceIds)`
+   */
+  async clearPresence(deviceIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < deviceIds.length; i += 500) {
+      await Promise.all(
+        deviceIds
+          .slice(i, i + 500)
+          .map((id) =>
+            this.#client.publishAsync(presenceTopic(this.#o.province, id), '', { qos: 1, retain: true }),
+          ),
+      );
+    }
   }
 
   /** Disconnects. @example `await system.close()` */
