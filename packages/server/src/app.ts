@@ -200,8 +200,10 @@ function bulletinIssues(
 ) {
   return issues.map((i) => {
     let path = prefix;
-    for (const key of i.path)
-      path += typeof key === 'number' ? `[${key}]` : path ? `.${String(key)}` : String(key);
+    for (const key of i.path) {
+      if (typeof key === 'number') path += `[${key}]`;
+      else path += path ? `.${String(key)}` : String(key);
+    }
     return { path, message: i.message };
   });
 }
@@ -476,7 +478,7 @@ export function createServer(options: ServerOptions): NguonServer {
       audits.push({ action: 'revoke', from: b.status, to: decision.to, note: extra.reason ?? null });
     }
     if (approvals.length > 0) next.approvals = approvals;
-    const updated = validateBulletin(next, 'bulletin.');
+    const updated = validateBulletin(next, 'bulletin');
     await k.transaction().execute(async (tx) => {
       const ok = await updateBulletin(tx, updated, b.version, units, false);
       if (!ok)
@@ -654,7 +656,7 @@ export function createServer(options: ServerOptions): NguonServer {
         author: person(p),
         createdAt,
       };
-      const b = validateBulletin(candidate, 'body.');
+      const b = validateBulletin(candidate, 'body');
       checkTargetsWithin(b, p, 'body.targets.units.codes');
       return created(b, p, 'create', undefined);
     },
@@ -718,7 +720,7 @@ export function createServer(options: ServerOptions): NguonServer {
       const { version: _v, ...changes } = body;
       const at = nowIso();
       const next = { ...b, ...changes, status: decision.to, version: b.version + 1, updatedAt: at };
-      const updated = validateBulletin(next, 'body.');
+      const updated = validateBulletin(next, 'body');
       checkTargetsWithin(updated, p, 'body.targets.units.codes');
       const targetsChanged = changes.targets !== undefined;
       await k.transaction().execute(async (tx) => {
