@@ -377,6 +377,12 @@ describe.each(targets)('DeviceClient on $name', (target) => {
       await h.system.publish(topic, `e30.${withId}.%%%`);
       const ack = await h.system.waitForAck('01JF0000000000000000000000');
       expect(ack).toMatchObject({ ok: false, code: 'invalid_message' });
+      const plain = JSON.stringify({ v: 1, id: '01JF0000000000000000000001', type: 'device.ping', body: {} });
+      await h.system.publish(topic, plain);
+      expect(await h.system.waitForAck('01JF0000000000000000000001')).toMatchObject({
+        ok: false,
+        code: 'invalid_message',
+      });
       await waitUntil(() => h.device.badMessages === 3);
       const { id } = await h.system.send(h.deviceId, 'config.set', { configVersion: 5, volume: 40 });
       await h.system.waitForAck(id);
