@@ -201,8 +201,9 @@ describe.each(DIALECTS)('workflow over HTTP on %s', (dialect) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const q = `/v1/bulletins?category=local_development&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = await h.json('GET', q, { token: viewer });
+      const q: string = `/v1/bulletins?category=local_development&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } =
+        await h.json('GET', q, { token: viewer });
       expect(page.status).toBe(200);
       seen.push(...page.body.items.map((b: { id: string }) => b.id));
       cursor = page.body.nextCursor;
