@@ -10,4 +10,5 @@ export { renderDocsHtml } from './docs';
 export { ServerError, type ServerErrorCode } from './errors';
 export { atomFeed, type FeedInput, jsonFeed } from './feeds';
 export { newUlid } from './ids';
+export { type RunningServer, startFromEnv } from './start';
 export { type AuditEntry, auditLog, type Principal } from './store';
