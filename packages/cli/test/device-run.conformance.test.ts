@@ -36,6 +36,7 @@ let system: System;
 let sysKey: GeneratedKey;
 let rogue: GeneratedKey;
 let devKey: GeneratedKey;
+let nextKey: GeneratedKey;
 let configPath: string;
 let device: DeviceProcess;
 /** What the system holds committed; sent as `receiptsCommittedUpTo` in every welcome. */
@@ -143,12 +144,13 @@ async function startDevice(): Promise<DeviceProcess> {
 }
 
 beforeAll(async () => {
-  [broker, media, sysKey, rogue, devKey] = await Promise.all([
+  [broker, media, sysKey, rogue, devKey, nextKey] = await Promise.all([
     RecordingBroker.start(),
     MediaServer.start(),
     generateKey('gl-test-1'),
     generateKey('gl-rogue-1'),
     generateKey(DEVICE),
+    generateKey('gl-test-2'),
   ]);
   system = await System.connect(broker.url, P, sysKey);
   system.welcomeBody = (hello) => ({
@@ -643,8 +645,73 @@ describe('session 1: playout, media and receipts (§6, §7, §8)', () => {
     const eStart = await device.waitFor((e) => e.type === 'play.start' && e.bulletinId === 'e1', 8000, 'e1');
     expect(Date.parse(String(eStart.ts ?? eStart.startedAt)) - sentAt).toBeLessThan(5000);
     expect(body(await receiptFor('e1', since))).toMatchObject({ outcome: 'completed' });
+  });
+
+  test('P-Q1 the preempted item is rescheduled while still valid; bulletin.revoke stops it now and drops it', async () => {
+    await waitUntil(() => (playStarts('n1').length >= 2 ? true : undefined), 5000, 'n1 to play again');
     const revoke = await system.send(DEVICE, 'bulletin.revoke', { bulletinId: 'n1' });
+    const ack = await system.waitForAck(revoke.id);
+    expect(body(ack)).toMatchObject({ ok: true });
+    const end = await waitUntil(
+      () => device.events.filter((e) => e.type === 'play.end' && e.bulletinId === 'n1')[1],
+      3000,
+      'n1 to end after the revoke',
+    );
+    expect(end).toBeDefined();
+    await sleep(1500);
+    expect(playStarts('n1')).toHaveLength(2);
+  });
+
+  test('P-Q1 (negative) a normal bulletin does not preempt an emergency; it plays after it', async () => {
+    const e = media.add('/e2.wav', 3, { lang: 'vi', pitch: 950 });
+    const n = media.add('/n2.wav', 1, { lang: 'vi', pitch: 350 });
+    const since = Date.now();
+    const urgent = await system.send(
+      DEVICE,
+      'bulletin.deliver',
+      bulletin('e2', { priority: 'emergency', media: [e] }),
+    );
+    expect(body(await system.waitForAck(urgent.id))).toMatchObject({ ok: true });
+    await device.waitFor((x) => x.type === 'play.start' && x.bulletinId === 'e2', 8000, 'e2 to start');
+    const normal = await system.send(DEVICE, 'bulletin.deliver', bulletin('n2', { media: [n] }));
+    expect(body(await system.waitForAck(normal.id))).toMatchObject({ ok: true });
+    expect(body(await receiptFor('e2', since))).toMatchObject({ outcome: 'completed' });
+    const n2 = await receiptFor('n2', since);
+    expect(body(n2)).toMatchObject({ outcome: 'completed' });
+    expect(Date.parse(String(body(n2).startedAt))).toBeGreaterThanOrEqual(
+      Date.parse(String(body(await receiptFor('e2', since)).endedAt)) - 50,
+    );
+  });
+
+  test('P-Q2 a bulletin.revoke of a playing emergency stops it and is acknowledged', async () => {
+    const e = media.add('/e3.wav', 10, { lang: 'vi', pitch: 990 });
+    const urgent = await system.send(
+      DEVICE,
+      'bulletin.deliver',
+      bulletin('e3', { priority: 'emergency', media: [e] }),
+    );
+    expect(body(await system.waitForAck(urgent.id))).toMatchObject({ ok: true });
+    await device.waitFor((x) => x.type === 'play.start' && x.bulletinId === 'e3', 8000, 'e3 to start');
+    const revoke = await system.send(DEVICE, 'bulletin.revoke', { bulletinId: 'e3' });
     expect(body(await system.waitForAck(revoke.id))).toMatchObject({ ok: true });
+    await device.waitFor((x) => x.type === 'play.end' && x.bulletinId === 'e3', 3000, 'e3 to stop');
+  });
+
+  test('config.set (negative) volume outside 0–100 is refused invalid_message', async () => {
+    const { id } = await system.send(DEVICE, 'config.set', { configVersion: 7, volume: 150 });
+    await expectRefused(id, 'invalid_message', false);
+  });
+
+  test('§9 live.start on a device without live relay is unsupported_capability', async () => {
+    const hello = deviceEvents('hello')[0]!;
+    expect((body(hello).capabilities as Record<string, unknown>).live).toBeUndefined();
+    const { id } = await system.send(DEVICE, 'live.start', {
+      url: `${media.base}/live.m3u8`,
+      format: 'hls',
+      priority: 'normal',
+      until: iso(600_000),
+    });
+    await expectRefused(id, 'unsupported_capability', false);
   });
 
   test('P-M2 a replayed command is acked ok:true duplicate:true and not executed', async () => {
@@ -711,6 +778,42 @@ describe('session 1: playout, media and receipts (§6, §7, §8)', () => {
     const sorted = (seqs as number[]).slice().sort((a, b) => a - b);
     expect(sorted.length).toBeGreaterThan(10);
     expect(sorted).toEqual(sorted.map((_, i) => i + 1));
+  });
+
+  test('P-M3 every command of session 1 was acknowledged within 5 s', () => {
+    const late: string[] = [];
+    for (const [id, sentAt] of system.sent) {
+      const ack = system.acksFor(id)[0];
+      if (!ack || ack.at - sentAt >= 5000) late.push(`${id}: ${ack ? ack.at - sentAt : 'no'} ms`);
+    }
+    expect(system.sent.size).toBeGreaterThan(30);
+    expect(late).toEqual([]);
+  });
+
+  test('P-H4 status on every state change and at least every heartbeatSec, with the listed fields', () => {
+    const welcomeAt = deviceEvents('hello')[0]!.at;
+    const statuses = deviceEvents('status').filter((e) => e.at > welcomeAt + 1000);
+    expect(statuses.length).toBeGreaterThan(5);
+    for (const st of statuses) {
+      const b = body(st);
+      expect(['idle', 'playing', 'live', 'error']).toContain(b.state);
+      expect(typeof b.volume).toBe('number');
+      expect(typeof b.configVersion).toBe('number');
+      expect(typeof b.uptimeSec).toBe('number');
+      expect(b.deviceTime).toBeDefined();
+    }
+    const playing = statuses.find((e) => body(e).state === 'playing');
+    expect((body(playing!).playing as Record<string, unknown>).bulletinId).toEqual(expect.any(String));
+    const gaps = statuses.slice(1).map((e, i) => e.at - statuses[i]!.at);
+    expect(Math.max(...gaps)).toBeLessThan(5000 + 1500);
+  });
+
+  test('P-T4 commands answers and events use QoS 1', () => {
+    const events = broker.publishes.filter(
+      (p) => p.clientId === DEVICE && /\/evt\/(hello|ack|receipt|alarm)$/.test(p.topic),
+    );
+    expect(events.length).toBeGreaterThan(10);
+    expect(events.filter((p) => p.qos !== 1).map((p) => p.topic)).toEqual([]);
   });
 
   test('SIGTERM: exit 0, presence offline retained with the same session', async () => {
@@ -862,11 +965,60 @@ describe('session 2 (restart) and sessions 3, 4 (broker drops)', () => {
     const raw = body(ahead.ack).deviceTime;
     const ms = typeof raw === 'number' ? raw : Date.parse(String(raw));
     expect(Math.abs(ms - Date.now()), 'deviceTime is the raw clock').toBeLessThan(10_000);
+    system.skewMs = serverSkewMs;
+  });
+
+  test('P-R2 a play that ends during an outage is journaled and sent after the reconnect, offline:true', async () => {
+    const m = media.add('/b6.wav', 2, { lang: 'vi' });
+    const sent = await system.send(DEVICE, 'bulletin.deliver', bulletin('b6', { media: [m] }));
+    expect(body(await system.waitForAck(sent.id))).toMatchObject({ ok: true });
+    await device.waitFor((e) => e.type === 'play.start' && e.bulletinId === 'b6', 8000, 'b6 to start');
+    broker.blocked.add(DEVICE);
+    expect(broker.disconnect(DEVICE)).toBe(true);
+    await device.waitFor((e) => e.type === 'play.end' && e.bulletinId === 'b6', 8000, 'b6 to end offline');
+    const unblockedAt = Date.now();
+    broker.blocked.delete(DEVICE);
+    const receipt = await system.waitFor(
+      (e) => e.type === 'receipt' && e.at > unblockedAt && body(e).bulletinId === 'b6',
+      20_000,
+      'the b6 receipt after the outage',
+    );
+    expect(body(receipt)).toMatchObject({ outcome: 'completed', offline: true, seq: committed + 1 });
+    await verifyJws(receipt.jws!, devKey.publicKey);
+  });
+
+  test('P-S3 keys.update with a higher trustVersion rotates the anchors; a list not higher is ignored', async () => {
+    const update = await system.send(DEVICE, 'keys.update', {
+      trust: [{ kid: nextKey.kid, publicKey: nextKey.publicKey }],
+      trustVersion: 2,
+    });
+    expect(body(await system.waitForAck(update.id))).toMatchObject({ ok: true });
+    const newSigner = { key: nextKey.privateKey, kid: nextKey.kid };
+    const byNew = await system.send(DEVICE, 'device.ping', {}, {}, newSigner);
+    expect(body(await system.waitForAck(byNew.id))).toMatchObject({ ok: true });
+    const byOld = await system.send(DEVICE, 'device.ping', {}, {});
+    await expectRefused(byOld.id, 'unknown_key', true);
+    const back = await system.send(
+      DEVICE,
+      'keys.update',
+      { trust: [{ kid: sysKey.kid, publicKey: sysKey.publicKey }], trustVersion: 2 },
+      {},
+      newSigner,
+    );
+    await system.waitForAck(back.id);
+    const stillOld = await system.send(DEVICE, 'device.ping', {}, {});
+    await expectRefused(stillOld.id, 'unknown_key', true);
   });
 
   test('SIGTERM at the end: exit 0 and presence offline retained with the last session', async () => {
+    const last = broker.publishes
+      .filter((p) => p.topic === PRESENCE && p.clientId === DEVICE)
+      .map((p) => JSON.parse(p.payload.toString()) as { online: boolean; session: number })
+      .filter((p) => p.online)
+      .pop();
+    expect(last?.session).toBeGreaterThanOrEqual(5);
     const result = await device.stop('SIGTERM');
     expect(result.code).toBe(0);
-    expect(await readRetained(broker.url, PRESENCE)).toMatchObject({ online: false, session: 4 });
+    expect(await readRetained(broker.url, PRESENCE)).toMatchObject({ online: false, session: last?.session });
   });
 });

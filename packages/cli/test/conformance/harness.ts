@@ -116,12 +116,20 @@ export class RecordingBroker {
     private readonly server: NetServer,
     readonly url: string,
     readonly connects: BrokerConnect[],
+    /** Client ids whose connections are refused (a network outage seen from the device). */
+    readonly blocked: Set<string>,
   ) {}
 
   static async start(): Promise<RecordingBroker> {
     const connects: BrokerConnect[] = [];
+    const blocked = new Set<string>();
     const aedes = await Aedes.createBroker({
-      preConnect: (_client, packet, done) => {
+      preConnect: (client, packet, done) => {
+        if (blocked.has((packet as unknown as { clientId: string }).clientId)) {
+          done(null, false);
+          client.conn.destroy();
+          return;
+        }
         const p = packet as unknown as {
           clientId: string;
           username?: string;
@@ -141,7 +149,7 @@ export class RecordingBroker {
     const server = createNetServer(aedes.handle as (socket: unknown) => void);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
-    const broker = new RecordingBroker(aedes, server, `mqtt://127.0.0.1:${port}`, connects);
+    const broker = new RecordingBroker(aedes, server, `mqtt://127.0.0.1:${port}`, connects, blocked);
     aedes.on('subscribe', (subs, client) => {
       for (const s of subs)
         broker.subscriptions.push({ at: Date.now(), clientId: client.id, topic: s.topic });
@@ -241,6 +249,10 @@ export class System {
   readonly events: ReceivedEvent[] = [];
   /** When set, each hello is answered with a welcome built by this function. */
   welcomeBody: ((hello: ReceivedEvent) => Record<string, unknown>) | undefined;
+  /** Added to the default `ts`/`exp` of commands: the system's clock ahead of the real one. */
+  skewMs = 0;
+  /** Every command published through `send`, by id: when it left. */
+  readonly sent = new Map<string, number>();
   /** Welcomes sent in answer to a hello, in order. */
   readonly welcomes: { id: string; helloId: string; jws: string; at: number }[] = [];
   private constructor(
@@ -292,7 +304,7 @@ export class System {
 
   /** Builds an envelope; `ts` defaults to now and `exp` to an hour later. */
   envelope(type: string, body: unknown, to: string, o: CommandOptions = {}): Record<string, unknown> {
-    const now = Date.now();
+    const now = Date.now() + this.skewMs;
     const env: Record<string, unknown> = { v: o.v ?? 1, id: o.id ?? ulid(), type };
     if (o.ts !== null) env.ts = o.ts ?? new Date(now).toISOString();
     if (o.exp !== null) env.exp = o.exp ?? new Date(now + 3600_000).toISOString();
@@ -323,6 +335,7 @@ export class System {
   ): Promise<{ id: string; jws: string; sentAt: number }> {
     const signed = await this.sign(deviceId, type, body, o, signer);
     const sentAt = Date.now();
+    if (!this.sent.has(signed.id)) this.sent.set(signed.id, sentAt);
     await this.publish(this.cmdTopic(deviceId), signed.jws);
     return { ...signed, sentAt };
   }
