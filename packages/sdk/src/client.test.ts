@@ -1,0 +1,141 @@
+import { ApiError } from '@nguon/api/lite';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { ADMIN, draft, type Reference, startReference } from './__fixtures__/server';
+import type { createClient } from './client';
+import { ProblemError, SdkError } from './errors';
+
+let ref: Reference;
+let editor: ReturnType<typeof createClient>;
+let approver: ReturnType<typeof createClient>;
+let viewer: ReturnType<typeof createClient>;
+
+beforeAll(async () => {
+  ref = await startReference();
+  editor = ref.client(await ref.token('editor', ['52']));
+  approver = ref.client(await ref.token('approver', ['52']));
+  viewer = ref.client(await ref.token('viewer', ['52']));
+});
+afterAll(() => ref.close());
+
+async function rejection(promise: Promise<unknown>): Promise<ProblemError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!ProblemError.isInstance(error)) throw new Error(`expected a ProblemError, found ${String(error)}`);
+  return error;
+}
+
+describe('over HTTP against the reference server', () => {
+  it('creates a token shown once, then acts with it', async () => {
+    const created = await ref.admin.tokens.create({ role: 'viewer', units: ['24065'], label: 'Xã Ia Rbol' });
+    expect(created.token.length).toBeGreaterThanOrEqual(20);
+    expect(created).toMatchObject({ role: 'viewer', units: ['24065'] });
+    const page = await ref.client(created.token).bulletins.list();
+    expect(page.items).toEqual([]);
+  });
+
+  it('runs a bulletin through create → submit → approve → publish → revoke', async () => {
+    const created = await editor.bulletins.create(draft(['24065']));
+    expectTypeOf(created.id).toEqualTypeOf<string>();
+    expect(created).toMatchObject({ status: 'draft', version: 1 });
+    const submitted = await editor.bulletins.submit({ id: created.id }, { note: 'Xin duyệt' });
+    expect(submitted.status).toBe('submitted');
+    const approved = await approver.bulletins.approve({ id: created.id });
+    expect(approved.status).toBe('approved');
+    const published = await approver.publishBulletin({ params: { id: created.id }, body: {} });
+    expect(published.status).toBe('published');
+    const revoked = await approver.bulletins.revoke({ id: created.id }, { reason: 'Đã hoàn thành đợt tiêm' });
+    expect(revoked.status).toBe('revoked');
+    const read = await viewer.bulletins.get({ id: created.id });
+    expect(read.status).toBe('revoked');
+  });
+
+  it('iterates a list over several pages, following nextCursor', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++)
+      ids.push((await editor.bulletins.create(draft(['24065'], `Tin số ${i + 1}`))).id);
+    const pages = [];
+    for await (const page of viewer.bulletins.pages({ status: 'draft', limit: 3 })) pages.push(page);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    expect(pages.at(-1)?.nextCursor).toBeNull();
+    const seen: string[] = [];
+    for await (const b of viewer.bulletins.iterate({ status: 'draft', limit: 3 })) {
+      expect(b.status).toBe('draft');
+      seen.push(b.id);
+    }
+    for (const id of ids) expect(seen).toContain(id);
+    expect(new Set(seen).size).toBe(seen.length);
+    const viaCall: string[] = [];
+    for await (const b of viewer.iterate('listBulletins', { query: { status: 'draft', limit: 2 } }))
+      viaCall.push(b.id);
+    expect(viaCall).toEqual(seen);
+  });
+
+  it('raises a 400 ProblemError listing every invalid field', async () => {
+    const bad = { ...draft(['24065']), contents: [], channels: ['pigeon'] };
+    const error = await rejection(editor.bulletins.create(bad as never));
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('invalid_request');
+    expect(error.operationId).toBe('createBulletin');
+    const paths = error.errors.map((e) => e.path);
+    expect(paths.some((p) => p.startsWith('body.contents'))).toBe(true);
+    expect(paths.some((p) => p.startsWith('body.channels'))).toBe(true);
+    expect(error.message).toContain('body.channels');
+    expect(SdkError.isInstance(error)).toBe(true);
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect(error).toBeInstanceOf(ApiError);
+  });
+
+  it('raises 401, 403, 404 and 409 problems with their codes', async () => {
+    const unknown = await rejection(ref.client('ngn_not-a-real-token-at-all').bulletins.list());
+    expect([unknown.status, unknown.code]).toEqual([401, 'unauthenticated']);
+    const none = await rejection(ref.client().bulletins.list());
+    expect(none.status).toBe(401);
+    const forbidden = await rejection(viewer.bulletins.create(draft(['24065'])));
+    expect([forbidden.status, forbidden.code]).toEqual([403, 'forbidden']);
+    const missing = await rejection(viewer.bulletins.get({ id: '01JDXF1A2B3C4D5E6F7G8H9J0K' }));
+    expect([missing.status, missing.code]).toEqual([404, 'not_found']);
+    const { id } = await editor.bulletins.create(draft(['24065']));
+    const conflict = await rejection(approver.bulletins.approve({ id }, {}));
+    expect([conflict.status, conflict.code]).toEqual([409, 'state_conflict']);
+    expect(conflict.detail).toBeTruthy();
+  });
+
+  it('refuses a call without its path parameter before sending it', async () => {
+    const error = await editor.bulletins.get({ id: '' }).catch((e: unknown) => e);
+    expect(SdkError.isInstance(error) && error.code).toBe('invalid_input');
+    expect((error as Error).message).toContain('"id"');
+  });
+
+  it('exports and imports CAP XML as strings', async () => {
+    const { id } = await editor.bulletins.create(draft(['24065']));
+    const xml = await viewer.cap.export({ id });
+    expectTypeOf(xml).toEqualTypeOf<string>();
+    expect(xml).toContain('<alert');
+    expect(xml).toContain('urn:oasis:names:tc:emergency:cap:1.2');
+    const imported = await editor.cap.import(xml);
+    expect(imported).toMatchObject({});
+    expect(JSON.stringify(imported)).toContain('tiêm chủng');
+  });
+
+  it('reads the Atom and JSON feeds, units, health, metrics and the OpenAPI document', async () => {
+    const { id } = await editor.bulletins.create(draft(['24065'], 'Tin công khai trên cổng xã'));
+    await editor.bulletins.submit({ id });
+    await approver.bulletins.approve({ id });
+    await approver.bulletins.publish({ id });
+    const atom = await ref.client().feeds.getAtom({ unitCode: '24065' });
+    expect(atom).toContain('<feed');
+    expect(atom).toContain('Tin công khai trên cổng xã');
+    const json = await ref.client().feeds.getJson({ unitCode: '24065' });
+    expect(json.items.some((item) => item.title === 'Tin công khai trên cổng xã')).toBe(true);
+    const units = await ref.client().units.list({ parent: '52', limit: 5 });
+    expect(units.items.length).toBe(5);
+    expect(units.nextCursor).not.toBeNull();
+    expect((await ref.client().operations.getHealth()).status).toBe('ok');
+    const metrics = await ref.client(ADMIN).operations.getMetrics();
+    expect(metrics).toMatch(/^# (HELP|TYPE) /m);
+    const doc = await ref.client().operations.getOpenApi();
+    expect(doc.openapi).toBe('3.1.0');
+  });
+});
