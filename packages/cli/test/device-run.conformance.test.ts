@@ -441,6 +441,24 @@ describe('session 1: commands (§4, §6, §9)', () => {
     await expectRefused(id, 'unsupported_type', false);
   });
 
+  test('§3 (negative) an id that is not a ULID, a to that is neither dev: nor area:, an upper-case hash → invalid_message', async () => {
+    const notUlid = await system.send(DEVICE, 'device.ping', {}, { id: 'not-a-ulid' });
+    await expectRefused(notUlid.id, 'invalid_message', false);
+    const badTo = await system.send(DEVICE, 'device.ping', {}, { to: 'everyone' });
+    await expectRefused(badTo.id, 'invalid_message', false);
+    const m = media.add('/upper.wav', 1, { lang: 'vi' });
+    const upper = { ...m, sha256: m.sha256.toUpperCase() };
+    const badHash = await system.send(DEVICE, 'bulletin.deliver', bulletin('upper-1', { media: [upper] }));
+    await expectRefused(badHash.id, 'invalid_message', false);
+  });
+
+  test('device.selftest is acknowledged ok within 5 s', async () => {
+    const sent = await system.send(DEVICE, 'device.selftest', {});
+    const ack = await system.waitForAck(sent.id);
+    expect(body(ack)).toMatchObject({ ok: true });
+    expect(ack.at - sent.sentAt).toBeLessThan(5000);
+  });
+
   test('P-E1 an unknown type whose name has a hyphen is still unsupported_type (spec gives no type grammar)', async () => {
     const { id } = await system.send(DEVICE, 'future.some-type', {});
     await expectRefused(id, 'unsupported_type', false);
@@ -558,6 +576,14 @@ describe('session 1: commands (§4, §6, §9)', () => {
 const delivered: Record<string, { id: string; jws: string }> = {};
 
 describe('session 1: playout, media and receipts (§6, §7, §8)', () => {
+  let missingSentAt = 0;
+
+  test('P-M3 media that cannot be fetched (HTTP 404) still gets ack ok:true at once', async () => {
+    const m = { ...media.add('/missing.wav', 1, { lang: 'vi' }), url: `${media.base}/no-such-file.wav` };
+    const sent = await system.send(DEVICE, 'bulletin.deliver', bulletin('missing-1', { media: [m] }));
+    missingSentAt = sent.sentAt;
+    expect(body(await system.waitForAck(sent.id))).toMatchObject({ ok: true });
+  });
   test('P-M3 ok ack within 5 s and before the media download ends; P-B1 falls back to vi', async () => {
     const en = media.add('/b1-en.wav', 1, { lang: 'en', delayMs: 2500, pitch: 500 });
     const vi = media.add('/b1-vi.wav', 1, { lang: 'vi', delayMs: 2500, pitch: 600 });
@@ -601,6 +627,67 @@ describe('session 1: playout, media and receipts (§6, §7, §8)', () => {
     );
     expect(body(await system.waitForAck(sent.id))).toMatchObject({ ok: true });
     expect(body(await receiptFor('b3', since))).toMatchObject({ lang: 'fr-CA', mediaSha256: fr.sha256 });
+  });
+
+  test('P-B2 repeat.count is the total number of plays, intervalSec the gap between their starts', async () => {
+    const m = media.add('/r1.wav', 1, { lang: 'vi', pitch: 450 });
+    const b = bulletin('r1', { media: [m] });
+    (b.playout as Record<string, unknown>).repeat = { count: 2, intervalSec: 2 };
+    const since = Date.now();
+    const sent = await system.send(DEVICE, 'bulletin.deliver', b);
+    expect(body(await system.waitForAck(sent.id))).toMatchObject({ ok: true });
+    await waitUntil(
+      () =>
+        deviceEvents('receipt', since).filter((e) => body(e).bulletinId === 'r1').length >= 2
+          ? true
+          : undefined,
+      10_000,
+      'two receipts for r1',
+    );
+    const starts = deviceEvents('receipt', since)
+      .filter((e) => body(e).bulletinId === 'r1')
+      .map((e) => Date.parse(String(body(e).startedAt)));
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(1900);
+    await sleep(2500);
+    expect(playStarts('r1')).toHaveLength(2);
+  });
+
+  test('P-Q3 within a level, earliest startAt first, then arrival; playback.stop stops the current play', async () => {
+    const e = media.add('/e4.wav', 2, { lang: 'vi', pitch: 920 });
+    const qa = media.add('/qa.wav', 1, { lang: 'vi', pitch: 410 });
+    const qb = media.add('/qb.wav', 3, { lang: 'vi', pitch: 420 });
+    const urgent = await system.send(
+      DEVICE,
+      'bulletin.deliver',
+      bulletin('e4', { priority: 'emergency', media: [e] }),
+    );
+    expect(body(await system.waitForAck(urgent.id))).toMatchObject({ ok: true });
+    await device.waitFor((x) => x.type === 'play.start' && x.bulletinId === 'e4', 8000, 'e4 to start');
+    const a = bulletin('qa', { media: [qa] });
+    (a.playout as Record<string, unknown>).startAt = iso(-1000);
+    const b = bulletin('qb', { media: [qb] });
+    (b.playout as Record<string, unknown>).startAt = iso(-20_000);
+    const sa = await system.send(DEVICE, 'bulletin.deliver', a);
+    const sb = await system.send(DEVICE, 'bulletin.deliver', b);
+    expect(body(await system.waitForAck(sa.id))).toMatchObject({ ok: true });
+    expect(body(await system.waitForAck(sb.id))).toMatchObject({ ok: true });
+    const next = await device.waitFor(
+      (x) => x.type === 'play.start' && (x.bulletinId === 'qa' || x.bulletinId === 'qb'),
+      8000,
+      'qa or qb to start',
+    );
+    expect(next.bulletinId).toBe('qb');
+    const stop = await system.send(DEVICE, 'playback.stop', {});
+    expect(body(await system.waitForAck(stop.id))).toMatchObject({ ok: true });
+    const end = await device.waitFor(
+      (x) => x.type === 'play.end' && x.bulletinId === 'qb',
+      2000,
+      'qb to stop',
+    );
+    expect(
+      Date.parse(String(end.ts ?? end.endedAt)) - Date.parse(String(next.ts ?? next.startedAt)),
+    ).toBeLessThan(2500);
+    await receiptFor('qa', 0, 8000);
   });
 
   test('P-M1 a media hash mismatch: no play, alarm media_integrity, receipt failed', async () => {
@@ -780,6 +867,17 @@ describe('session 1: playout, media and receipts (§6, §7, §8)', () => {
     expect(sorted).toEqual(sorted.map((_, i) => i + 1));
   });
 
+  test('P-M3/P-D8 unfetchable media: alarm media_unavailable and receipt failed, no play', async () => {
+    const alarm = await system.waitFor(
+      (e) => e.type === 'alarm' && e.at >= missingSentAt && body(e).code === 'media_unavailable',
+      15_000,
+      'alarm media_unavailable',
+    );
+    expect(body(alarm).bulletinId ?? body(alarm).ref).toBeDefined();
+    expect(body(await receiptFor('missing-1', missingSentAt))).toMatchObject({ outcome: 'failed' });
+    expect(playStarts('missing-1')).toEqual([]);
+  });
+
   test('P-M3 every command of session 1 was acknowledged within 5 s', () => {
     const late: string[] = [];
     for (const [id, sentAt] of system.sent) {
@@ -900,6 +998,7 @@ describe('session 2 (restart) and sessions 3, 4 (broker drops)', () => {
     const commit = await system.send(DEVICE, 'receipts.commit', { upTo: 2 });
     expect(body(await system.waitForAck(commit.id))).toMatchObject({ ok: true });
     committed = 2;
+    system.welcomeOptions = { ts: iso(-48 * 3600_000), exp: iso(-24 * 3600_000) };
     const dropAt = Date.now();
     expect(broker.disconnect(DEVICE)).toBe(true);
     const hello = await system.waitFor(
@@ -918,6 +1017,12 @@ describe('session 2 (restart) and sessions 3, 4 (broker drops)', () => {
     const resent = deviceEvents('receipt', hello.at).map((r) => r.raw);
     const expected = session1Receipts.filter((r) => Number(body(r).seq) > 2).map((r) => r.raw);
     expect(resent.sort()).toEqual(expected.sort());
+  });
+
+  test('P-H5 a welcome naming the latest hello is adopted without time checks (its exp passed a day ago)', () => {
+    const hello = deviceEvents('hello').pop()!;
+    expect(device.events.some((e) => e.type === 'welcome' && e.helloId === hello.envelope.id)).toBe(true);
+    system.welcomeOptions = {};
   });
 
   test('P-H1 a broker-side drop publishes the will (offline, old session); the reconnect takes session 3', () => {

@@ -253,6 +253,8 @@ export class System {
   skewMs = 0;
   /** Every command published through `send`, by id: when it left. */
   readonly sent = new Map<string, number>();
+  /** Envelope options of the automatic welcomes (e.g. an expired `exp`, P-H5). */
+  welcomeOptions: CommandOptions = {};
   /** Welcomes sent in answer to a hello, in order. */
   readonly welcomes: { id: string; helloId: string; jws: string; at: number }[] = [];
   private constructor(
@@ -280,7 +282,7 @@ export class System {
       if (type === 'hello' && system.welcomeBody) {
         const deviceId = topic.split('/')[4] ?? '';
         const body = system.welcomeBody(event);
-        void system.send(deviceId, 'welcome', body).then((sent) => {
+        void system.send(deviceId, 'welcome', body, system.welcomeOptions).then((sent) => {
           system.welcomes.push({
             id: sent.id,
             helloId: String(body.helloId),
