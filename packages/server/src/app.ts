@@ -72,6 +72,8 @@ export interface ServerOptions {
   units?: UnitRegistry | undefined;
   /** Largest request body in bytes (default 1 MiB); larger is 413. */
   maxBodyBytes?: number | undefined;
+  /** Largest media upload in bytes (default 50 MiB); larger is 413. */
+  maxMediaBytes?: number | undefined;
   /** CAP `sender` of exported alerts (default `nguon@localhost`). */
   capSender?: string | undefined;
   /** Requests per minute per client address on public writes (default 30); more is 429. */
@@ -121,6 +123,11 @@ export const IMPLEMENTED_OPERATIONS: readonly OperationId[] = [
   'importCap',
   'exportCap',
   'listUnits',
+  'createFeedback',
+  'listFeedback',
+  'replyFeedback',
+  'uploadMedia',
+  'getMedia',
   'getAtomFeed',
   'getJsonFeed',
   'getHealth',
@@ -194,6 +201,22 @@ function decodeCursor(cursor: string | undefined): number | undefined {
   );
 }
 
+function decodeIdCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { i?: unknown };
+    if (typeof value.i === 'string' && value.i.length > 0) return value.i;
+  } catch {
+    // falls through to the problem below
+  }
+  return fail(
+    problem('invalid_request', {
+      detail: 'query.cursor: expected a cursor from a previous page',
+      errors: [{ path: 'query.cursor', message: 'expected the nextCursor of a previous page' }],
+    }),
+  );
+}
+
 function bulletinIssues(
   issues: readonly { path: readonly PropertyKey[]; message: string }[],
   prefix: string,
@@ -238,7 +261,8 @@ export function createServer(options: ServerOptions): NguonServer {
   const log = options.logger ?? pino({ level: 'silent' });
   const registry = options.units ?? loadUnits();
   const units = new ScopeUnits(registry, now);
-  const maxBody = options.maxBodyBytes ?? 1_048_576;
+  const maxJson = options.maxBodyBytes ?? 1_048_576;
+  const maxMedia = options.maxMediaBytes ?? 50 * 1_048_576;
   const rateLimit = options.publicRateLimit ?? 30;
   const metrics = createMetrics();
   const started = Date.now();
@@ -285,6 +309,7 @@ export function createServer(options: ServerOptions): NguonServer {
   }
 
   async function readBody(request: Request, kind: 'json' | 'text' | 'binary', types: readonly string[]) {
+    const maxBody = kind === 'binary' ? maxMedia : maxJson;
     const declared = Number(request.headers.get('content-length') ?? '0');
     if (declared > maxBody) {
       fail(
@@ -863,6 +888,193 @@ export function createServer(options: ServerOptions): NguonServer {
         items: page,
         nextCursor: offset + q.limit < list.length ? encodeCursor(offset + q.limit) : null,
       });
+    },
+
+    async createFeedback(ctx) {
+      const body = (ctx.input as RouteParsedInput<'createFeedback'>).body;
+      if (!units.known(body.unitCode)) {
+        invalid([
+          { path: 'body.unitCode', message: `expected a unit code of the registry, found ${body.unitCode}` },
+        ]);
+      }
+      if (body.bulletinId !== undefined) {
+        const exists = await k
+          .selectFrom('bulletins')
+          .select('id')
+          .where('id', '=', body.bulletinId)
+          .executeTakeFirst();
+        if (!exists)
+          invalid([
+            { path: 'body.bulletinId', message: `expected the id of a bulletin, found ${body.bulletinId}` },
+          ]);
+      }
+      const receivedAt = nowIso();
+      const feedback = { ...body, id: newUlid(now().getTime()), status: 'open', receivedAt, replies: [] };
+      await k
+        .insertInto('feedback')
+        .values({
+          id: feedback.id,
+          unit_code: body.unitCode,
+          bulletin_id: body.bulletinId ?? null,
+          status: 'open',
+          created_at: receivedAt,
+          body: JSON.stringify(feedback),
+          unit_path: `|${[body.unitCode, ...anc(body.unitCode)].join('|')}|`,
+        })
+        .execute();
+      return jsonResponse(201, feedback);
+    },
+
+    async listFeedback(ctx) {
+      const p = ctx.principal as Principal;
+      const q = (ctx.input as RouteParsedInput<'listFeedback'>).query;
+      if (q.unit !== undefined && !unitInScope(q.unit, p.units, anc)) {
+        fail(
+          problem('out_of_scope', {
+            detail: `query.unit: unit ${q.unit} is outside the units of the token (rule A-S4)`,
+          }),
+        );
+      }
+      const after = decodeIdCursor(q.cursor);
+      let query = k
+        .selectFrom('feedback')
+        .select(['id', 'body'])
+        .where((eb) => eb.or(p.units.map((code) => eb('unit_path', 'like', `%|${code}|%`))));
+      if (q.unit !== undefined) query = query.where('unit_path', 'like', `%|${q.unit}|%`);
+      if (q.status) query = query.where('status', '=', q.status);
+      if (q.bulletinId) query = query.where('bulletin_id', '=', q.bulletinId);
+      if (after !== undefined) query = query.where('id', '<', after);
+      const rows = await query
+        .orderBy('id', 'desc')
+        .limit(q.limit + 1)
+        .execute();
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      return jsonResponse(200, {
+        items: page.map((r) => JSON.parse(r.body)),
+        nextCursor:
+          rows.length > q.limit && last
+            ? Buffer.from(JSON.stringify({ i: last.id })).toString('base64url')
+            : null,
+      });
+    },
+
+    async replyFeedback(ctx) {
+      const p = ctx.principal as Principal;
+      const { params, body } = ctx.input as RouteParsedInput<'replyFeedback'>;
+      const row = await k.selectFrom('feedback').selectAll().where('id', '=', params.id).executeTakeFirst();
+      if (!row || !touchesScope([row.unit_code], p.units, anc))
+        fail(problem('not_found', { detail: `no feedback ${params.id}` }));
+      const stored = row as { unit_code: string; body: string; status: string };
+      if (!unitInScope(stored.unit_code, p.units, anc)) {
+        fail(
+          problem('out_of_scope', {
+            detail: `feedback ${params.id} is about unit ${stored.unit_code}, outside the units of the token (rule A-F1)`,
+          }),
+        );
+      }
+      if (stored.status === 'closed') {
+        fail(
+          problem('state_conflict', { detail: `feedback ${params.id} is closed; it takes no more replies` }),
+        );
+      }
+      const feedback = JSON.parse(stored.body) as { status: string; replies: unknown[] };
+      const at = nowIso();
+      feedback.replies.push({ id: newUlid(now().getTime()), text: body.text, by: person(p), at });
+      feedback.status = body.close ? 'closed' : 'answered';
+      const result = await k
+        .updateTable('feedback')
+        .set({ status: feedback.status, body: JSON.stringify(feedback) })
+        .where('id', '=', params.id)
+        .where('status', '=', stored.status)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) {
+        fail(
+          problem('version_conflict', {
+            detail: `feedback ${params.id} changed while this request ran; read it again`,
+          }),
+        );
+      }
+      return jsonResponse(200, feedback);
+    },
+
+    async uploadMedia(ctx) {
+      const bytes = (ctx.input as { body: Uint8Array }).body;
+      const mime = (ctx.request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!/^[a-z]+\/[a-z0-9][a-z0-9.+-]*$/.test(mime)) {
+        fail(
+          problem('unsupported_media_type', {
+            detail: `expected a MIME type such as audio/mpeg, found "${mime}"`,
+          }),
+        );
+      }
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const exists = await k
+        .selectFrom('media')
+        .select('sha256')
+        .where('sha256', '=', sha256)
+        .executeTakeFirst();
+      if (!exists) {
+        await k
+          .insertInto('media')
+          .values({ sha256, mime, size: bytes.byteLength, created_at: nowIso(), data: Buffer.from(bytes) })
+          .execute();
+      }
+      const url = `${ctx.url.origin}/v1/media/${sha256}`;
+      return jsonResponse(201, { url, mime, sha256, size: bytes.byteLength }, { location: url });
+    },
+
+    async getMedia(ctx) {
+      const { sha256 } = (ctx.input as RouteParsedInput<'getMedia'>).params;
+      const row = await k.selectFrom('media').selectAll().where('sha256', '=', sha256).executeTakeFirst();
+      if (!row) fail(problem('not_found', { detail: `no media file with sha256 ${sha256}` }));
+      const file = row as { mime: string; data: Uint8Array };
+      const data = new Uint8Array(file.data);
+      const headers: Record<string, string> = {
+        'content-type': file.mime,
+        etag: `"${sha256}"`,
+        'accept-ranges': 'bytes',
+        'cache-control': 'public, max-age=31536000, immutable',
+      };
+      const inm = ctx.request.headers.get('if-none-match');
+      if (inm?.split(',').some((t) => t.trim().replace(/^W\//, '') === `"${sha256}"`)) {
+        return new Response(null, { status: 304, headers });
+      }
+      const range = ctx.request.headers.get('range');
+      if (range) {
+        const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+        const size = data.byteLength;
+        let start = -1;
+        let end = size - 1;
+        if (m && (m[1] || m[2])) {
+          if (m[1]) {
+            start = Number(m[1]);
+            if (m[2]) end = Math.min(Number(m[2]), size - 1);
+          } else {
+            start = Math.max(0, size - Number(m[2]));
+          }
+        }
+        if (!m || start < 0 || start >= size || end < start) {
+          return new Response(
+            JSON.stringify({
+              type: 'urn:nguon:problem:range_not_satisfiable',
+              title: 'The range is outside the file',
+              status: 416,
+              code: 'range_not_satisfiable',
+              detail: `expected a range such as "bytes=0-1023" within ${size} bytes, found "${range}"`,
+            }),
+            {
+              status: 416,
+              headers: { 'content-type': 'application/problem+json', 'content-range': `bytes */${size}` },
+            },
+          );
+        }
+        return new Response(data.slice(start, end + 1), {
+          status: 206,
+          headers: { ...headers, 'content-range': `bytes ${start}-${end}/${size}` },
+        });
+      }
+      return new Response(data, { status: 200, headers });
     },
 
     getAtomFeed: (ctx) => feed(ctx, 'atom'),

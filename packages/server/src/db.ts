@@ -94,6 +94,8 @@ export interface FeedbackTable {
   status: string;
   created_at: string;
   body: string;
+  /** The unit and every unit above it, as `|52|24065|`, for scope filters. */
+  unit_path: string;
 }
 
 /**
@@ -257,6 +259,12 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         .addColumn('body', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('feedback_unit').on('feedback').column('unit_code').execute();
+    }),
+    '0002_feedback_unit_path': migration(dialect, async (db) => {
+      await db.schema
+        .alterTable('feedback')
+        .addColumn('unit_path', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
     }),
   };
 }
