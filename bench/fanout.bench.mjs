@@ -7,7 +7,7 @@
 // 127.0.0.1:1883; env BROKERS=aedes or BROKERS=mosquitto picks one).
 // Run after `npx turbo run build --filter=@nguon/testkit`: node --expose-gc bench/fanout.bench.mjs
 import { createPublicKey, verify } from 'node:crypto';
-import { areaTopic, eventTopic, signCommand } from '@nguon/protocol';
+import { areaTopic, eventTopic } from '@nguon/protocol';
 import {
   DeviceSimulator,
   externalBroker,
@@ -158,9 +158,15 @@ async function ours(url, key, system) {
   }
   const stats = sim.stats();
   const receipts = system.receiptStats();
-  const left = await sim.stop();
-  await system.clearPresence(sim.deviceIds);
-  return { times, connectMs, receiptMs, latency, stats, receipts, left };
+  const t0 = performance.now();
+  const teardown = (async () => {
+    const left = await sim.stop();
+    await system.clearPresence(sim.deviceIds);
+    return left;
+  })();
+  const left = await Promise.race([teardown, sleep(60_000).then(() => 'not done in 60 s')]);
+  const stopMs = performance.now() - t0;
+  return { times, connectMs, receiptMs, latency, stats, receipts, left, stopMs };
 }
 
 const brokers = [];
@@ -194,7 +200,7 @@ for (const b of brokers) {
   const base = await baseline(broker.url, key, system);
   await sleep(1000);
   const our = await ours(broker.url, key, system);
-  await system.close();
+  await Promise.race([system.close(), sleep(5000)]);
   await broker.stop();
   const o = median(our.times);
   const bl = median(base.times);
@@ -211,7 +217,7 @@ for (const b of brokers) {
   );
   console.log(
     `  after the acks: all ${N} receipts verified and committed in ${our.receiptMs.map((t) => (t / 1000).toFixed(1)).join(', ')} s; ` +
-      `receipts ${JSON.stringify(our.receipts)}, device errors ${our.stats.errors}, alarms ${JSON.stringify(our.stats.alarms)}, online after stop ${our.left}`,
+      `receipts ${JSON.stringify(our.receipts)}, device errors ${our.stats.errors}, alarms ${JSON.stringify(our.stats.alarms)}, online after stop ${our.left} (stop + presence cleanup ${(our.stopMs / 1000).toFixed(1)} s)`,
   );
   console.log(
     `fanout ${b.name}: ours ${o.toFixed(0)} ms, baseline ${bl.toFixed(0)} ms, ratio ${(o / bl).toFixed(2)} (target ≤ 1.5)`,

@@ -202,11 +202,13 @@ if (process.env.BREAKDOWN === '1') {
   );
   idle.length = 0;
 }
-await sim.stop();
-await system.clearPresence(sim.deviceIds);
-await system.close();
-await broker.stop();
-console.log(
-  `footprint heap per device: ours ${kb(ours)}, baseline ${kb(bare)}, ratio ${(ours / bare).toFixed(2)} (target ours ≤ 50 KB)`,
-);
+const teardown = (async () => {
+  await sim.stop();
+  await system.clearPresence(sim.deviceIds);
+  await system.close();
+  await broker.stop();
+})();
+if ((await Promise.race([teardown.then(() => 'done'), sleep(60_000)])) !== 'done') {
+  console.log('  teardown (stop, clear presence) did not finish within 60 s');
+}
 process.exit(0);
