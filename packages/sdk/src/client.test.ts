@@ -138,4 +138,41 @@ describe('over HTTP against the reference server', () => {
     const doc = await ref.client().operations.getOpenApi();
     expect(doc.openapi).toBe('3.1.0');
   });
+
+  it('edits a draft with its version and reports a stale version as 409 version_conflict', async () => {
+    const { id, version } = await editor.bulletins.create(draft(['24065']));
+    const edited = await editor.bulletins.update({ id }, { version, priority: 'priority' });
+    expect([edited.priority, edited.version]).toEqual(['priority', version + 1]);
+    const stale = await rejection(editor.bulletins.update({ id }, { version, priority: 'normal' }));
+    expect([stale.status, stale.code]).toEqual([409, 'version_conflict']);
+  });
+
+  it('uploads media bytes and reads them back whole and by range', async () => {
+    const bytes = new Uint8Array(4096).map((_, i) => (i * 7) % 256);
+    const stored = await editor.media.upload(bytes, { contentType: 'audio/mpeg' });
+    expect([stored.size, stored.mime]).toEqual([4096, 'audio/mpeg']);
+    const whole = await ref.client().media.get({ sha256: stored.sha256 });
+    expect(new Uint8Array(whole)).toEqual(bytes);
+    const part = await ref
+      .client()
+      .media.get({ sha256: stored.sha256 }, { headers: { range: 'bytes=10-19' } });
+    expect(new Uint8Array(part)).toEqual(bytes.slice(10, 20));
+    const wrongType = await rejection(editor.media.upload(bytes, { contentType: 'text/plain' }));
+    expect([wrongType.status, wrongType.code]).toEqual([415, 'unsupported_media_type']);
+  });
+
+  it('takes citizen feedback without a token and lets an editor list and reply', async () => {
+    const sent = await ref
+      .client()
+      .feedback.create({ unitCode: '24065', text: 'Loa ở thôn 3 phát nhỏ, không nghe rõ', channel: 'web' });
+    const seen: string[] = [];
+    for await (const f of editor.feedback.iterate({ limit: 1 })) seen.push(f.id);
+    expect(seen).toContain(sent.id);
+    const replied = await editor.feedback.reply(
+      { id: sent.id },
+      { text: 'Xã đã điều chỉnh âm lượng cụm loa thôn 3.' },
+    );
+    expect(replied.id).toBe(sent.id);
+    expect(JSON.stringify(replied)).toContain('điều chỉnh âm lượng');
+  });
 });

@@ -62,7 +62,7 @@ describe('retries, timeouts and bodies over real HTTP', () => {
     server = await startScripted((_hit, res) => send(res, 503, unavailable, { 'retry-after': '0' }));
     const client = createClient({ baseUrl: server.url, retry: { limit: 3, backoffLimit: 10 } });
     const error = await client.feedback
-      .create({ unitCode: '24065', message: 'Loa ở thôn 3 không nghe rõ', channel: 'web' } as never)
+      .create({ unitCode: '24065', text: 'Loa ở thôn 3 không nghe rõ', channel: 'web' })
       .catch((e: unknown) => e);
     expect(ProblemError.isInstance(error) && error.status).toBe(503);
     expect(server.hits).toHaveLength(1);
