@@ -108,7 +108,15 @@ export interface NguonServer {
   listen(port?: number, hostname?: string): Promise<Listening>;
 }
 
-/** The operations this server answers; every other route of the contract answers 501. */
+/**
+ * The operations this server answers; every other route of the contract answers 501
+ * `not_implemented`.
+ *
+ * @example
+ * ```ts
+ * IMPLEMENTED_OPERATIONS.includes('publishBulletin'); // true
+ * ```
+ */
 export const IMPLEMENTED_OPERATIONS: readonly OperationId[] = [
   'createToken',
   'createBulletin',
@@ -198,6 +206,16 @@ function decodeCursor(cursor: string | undefined): number | undefined {
       detail: 'query.cursor: expected a cursor from a previous page',
       errors: [{ path: 'query.cursor', message: 'expected the nextCursor of a previous page' }],
     }),
+  );
+}
+
+/** A duplicate key on SQLite (`SQLITE_CONSTRAINT_*UNIQUE`/`PRIMARYKEY`) or PostgreSQL (23505). */
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown } | undefined;
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
 }
 
@@ -876,7 +894,7 @@ export function createServer(options: ServerOptions): NguonServer {
       const q = (ctx.input as RouteParsedInput<'listUnits'>).query;
       const at = q.at ?? units.today();
       let list = q.q
-        ? registry.search(q.q, { at, ...(q.level ? { level: q.level } : {}) } as never).map((m) => m.unit)
+        ? registry.search(q.q, { at, limit: 200, ...(q.level ? { level: q.level } : {}) }).map((m) => m.unit)
         : registry.unitsAt(at, {
             ...(q.level ? { level: q.level } : {}),
             ...(q.parent ? { parent: q.parent } : {}),
@@ -1084,20 +1102,27 @@ export function createServer(options: ServerOptions): NguonServer {
   async function created(b: Bulletin, p: Principal, action: string, cap: unknown): Promise<Response> {
     const exists = await k.selectFrom('bulletins').select('id').where('id', '=', b.id).executeTakeFirst();
     if (exists) fail(problem('state_conflict', { detail: `a bulletin with id ${b.id} exists already` }));
-    await k.transaction().execute(async (tx) => {
-      await insertBulletin(tx, b, units, cap);
-      await appendAudit(tx, {
-        bulletinId: b.id,
-        at: b.createdAt,
-        actorId: p.id,
-        actorRole: p.role,
-        action,
-        from: null,
-        to: b.status,
-        version: b.version,
-        note: null,
+    await k
+      .transaction()
+      .execute(async (tx) => {
+        await insertBulletin(tx, b, units, cap);
+        await appendAudit(tx, {
+          bulletinId: b.id,
+          at: b.createdAt,
+          actorId: p.id,
+          actorRole: p.role,
+          action,
+          from: null,
+          to: b.status,
+          version: b.version,
+          note: null,
+        });
+      })
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error))
+          fail(problem('state_conflict', { detail: `a bulletin with id ${b.id} exists already` }));
+        throw error;
       });
-    });
     return jsonResponse(201, b, { location: `/v1/bulletins/${encodeURIComponent(b.id)}` });
   }
 
@@ -1128,7 +1153,12 @@ export function createServer(options: ServerOptions): NguonServer {
           response = problemResponse(problem('internal', { detail: 'the server failed; see its log' }));
         }
       }
-      metrics.observe(op, request.method, response.status, (performance.now() - t0) / 1000);
+      const seconds = (performance.now() - t0) / 1000;
+      metrics.observe(op, request.method, response.status, seconds);
+      log.debug(
+        { op, method: request.method, status: response.status, ms: Math.round(seconds * 1000) },
+        'request',
+      );
       return response;
     });
   }

@@ -92,3 +92,30 @@ describe.each(DIALECTS)('feedback and media over HTTP on %s', (dialect) => {
     expect(res.status).toBe(415);
   });
 });
+
+describe('units', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('sqlite');
+  });
+  afterAll(() => h.close());
+
+  it('lists the communes of Gia Lai in pages and finds one by name without diacritics', async () => {
+    const codes: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: {
+        status: number;
+        body: { items: { code: string; parent: string }[]; nextCursor: string | null };
+      } = await h.json('GET', `/v1/units?parent=52&limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      for (const u of page.body.items) expect(u.parent).toBe('52');
+      codes.push(...page.body.items.map((u) => u.code));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(codes.length).toBe(135);
+    expect(new Set(codes).size).toBe(135);
+    const found = await h.json('GET', '/v1/units?q=ia%20rbol');
+    expect(found.body.items.map((u: { code: string }) => u.code)).toContain('24065');
+  });
+});

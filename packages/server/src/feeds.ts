@@ -1,6 +1,13 @@
 import type { Bulletin } from '@nguon/bulletin';
 
-/** What a feed is built from: the unit, its name, where the feed lives and the bulletins. */
+/**
+ * What a feed is built from: the unit, its name, where the feed lives and the bulletins.
+ *
+ * @example
+ * ```ts
+ * const input: FeedInput = { unitCode: '52', unitName: 'Tỉnh Gia Lai', selfUrl: 'https://nguon.example.vn/v1/feeds/52.atom', bulletins: [], emptyUpdated: new Date().toISOString() };
+ * ```
+ */
 export interface FeedInput {
   unitCode: string;
   unitName: string;

@@ -3,7 +3,14 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Tables } from './db';
 import type { ScopeUnits } from './scope';
 
-/** The caller of a request: a token's id, role, unit scope and label. */
+/**
+ * The caller of a request: a token's id, role, unit scope and label.
+ *
+ * @example
+ * ```ts
+ * const p: Principal = { id: '01JD…', role: 'editor', units: ['52'], label: 'Biên tập viên Sở' };
+ * ```
+ */
 export interface Principal {
   id: string;
   role: 'admin' | 'editor' | 'approver' | 'operator' | 'viewer';

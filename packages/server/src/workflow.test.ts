@@ -185,6 +185,16 @@ describe.each(DIALECTS)('workflow over HTTP on %s', (dialect) => {
     expect(second.status).toBe(409);
   });
 
+  it('answers one 201 and 409 for the rest when the same id is created concurrently', async () => {
+    const body = draft(['24065'], { id: `race-${dialect}` });
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        h.json('POST', '/v1/bulletins', { token: editor, body }).then((r) => r.status),
+      ),
+    );
+    expect(statuses.sort()).toEqual([201, 409, 409, 409, 409, 409]);
+  });
+
   it('pages through bulletins with cursors and filters them', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
