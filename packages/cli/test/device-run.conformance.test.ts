@@ -277,6 +277,13 @@ describe('session 1: connection and session (§1, §2, §5)', () => {
 });
 
 describe('session 1: commands (§4, §6, §9)', () => {
+  let shortLived: { id: string; jws: string } | undefined;
+
+  test('P-S5 a short-lived command executes once (replayed after its exp further down)', async () => {
+    const sent = await system.send(DEVICE, 'device.ping', {}, { exp: iso(3000) });
+    shortLived = sent;
+    expect(body(await system.waitForAck(sent.id))).toMatchObject({ ok: true });
+  });
   test('P-M3 device.ping is acknowledged within 5 s with deviceTime', async () => {
     const { ack, sentAt } = await ping();
     expect(body(ack).ok).toBe(true);
@@ -479,6 +486,14 @@ describe('session 1: commands (§4, §6, §9)', () => {
     const quiet = ['unsupported_version', 'invalid_message', 'expired', 'not_yet_valid', 'unsupported_type'];
     const alarms = deviceEvents('alarm').filter((e) => quiet.includes(String(body(e).code)));
     expect(alarms.map((e) => body(e))).toEqual([]);
+  });
+
+  test('P-S5/P-S2 a replay after the command lifetime ended is expired, not a duplicate', async () => {
+    const sent = shortLived!;
+    await sleep(Math.max(0, (system.sent.get(sent.id) ?? 0) + 3500 - Date.now()));
+    await system.publish(system.cmdTopic(DEVICE), sent.jws);
+    await waitUntil(() => (system.acksFor(sent.id).length >= 2 ? true : undefined), 6000, 'second ack');
+    expect(body(system.acksFor(sent.id)[1]!)).toMatchObject({ ok: false, code: 'expired' });
   });
 
   test('P-E1 unknown fields in the envelope and the body are ignored', async () => {
@@ -688,6 +703,26 @@ describe('session 1: playout, media and receipts (§6, §7, §8)', () => {
       Date.parse(String(end.ts ?? end.endedAt)) - Date.parse(String(next.ts ?? next.startedAt)),
     ).toBeLessThan(2500);
     await receiptFor('qa', 0, 8000);
+  });
+
+  test('P-B2/P-Q2 nothing starts before startAt, nor after playout.endAt', async () => {
+    const later = media.add('/s1.wav', 1, { lang: 'vi', pitch: 470 });
+    const gone = media.add('/s2.wav', 1, { lang: 'vi', pitch: 480 });
+    const startAt = Date.now() + 2500;
+    const b = bulletin('s1', { priority: 'emergency', media: [later] });
+    (b.playout as Record<string, unknown>).startAt = new Date(startAt).toISOString();
+    const old = bulletin('s2', { media: [gone] });
+    (old.playout as Record<string, unknown>).startAt = iso(-120_000);
+    (old.playout as Record<string, unknown>).endAt = iso(-60_000);
+    const sent = await system.send(DEVICE, 'bulletin.deliver', b);
+    expect(body(await system.waitForAck(sent.id))).toMatchObject({ ok: true });
+    const past = await system.send(DEVICE, 'bulletin.deliver', old);
+    await system.waitForAck(past.id);
+    const start = await device.waitFor((x) => x.type === 'play.start' && x.bulletinId === 's1', 8000, 's1');
+    expect(Date.parse(String(start.startedAt ?? start.ts))).toBeGreaterThanOrEqual(startAt - 250);
+    await receiptFor('s1', 0, 5000);
+    await sleep(500);
+    expect(playStarts('s2')).toEqual([]);
   });
 
   test('P-M1 a media hash mismatch: no play, alarm media_integrity, receipt failed', async () => {
