@@ -1,4 +1,5 @@
 import { ApiError } from '@nguon/api/lite';
+import { IMPLEMENTED_OPERATIONS } from '@nguon/server';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ADMIN, draft, type Reference, startReference } from './__fixtures__/server';
 import type { createClient } from './client';
@@ -174,5 +175,15 @@ describe('over HTTP against the reference server', () => {
     );
     expect(replied.id).toBe(sent.id);
     expect(JSON.stringify(replied)).toContain('điều chỉnh âm lượng');
+  });
+
+  it('answers a route the server has not implemented yet with a 501 ProblemError, else its page', async () => {
+    const op = (['listDevices', 'listPlans'] as const).find((o) => !IMPLEMENTED_OPERATIONS.includes(o));
+    if (op === undefined) {
+      expect(Array.isArray((await viewer.devices.list()).items)).toBe(true);
+      return;
+    }
+    const error = await rejection(viewer.call(op));
+    expect([error.status, error.operationId]).toEqual([501, op]);
   });
 });

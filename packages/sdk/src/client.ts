@@ -13,7 +13,7 @@ import { type ClientMethods, namespaceOf } from './namespaces';
 import { parseRetryAfter, readProblem } from './problem';
 
 declare const __NGUON_VERSION__: string;
-/** The version of this SDK, sent as `x-nguon-sdk`. @example `console.log(SDK_VERSION)` */
+/** The version of this SDK (not sent: a custom header would cost browsers a CORS preflight). @example `console.log(SDK_VERSION)` */
 export const SDK_VERSION: string = typeof __NGUON_VERSION__ === 'string' ? __NGUON_VERSION__ : '0.0.0-dev';
 
 /**
@@ -171,7 +171,7 @@ export function createClient(options: ClientOptions): Client {
     prefixUrl: base.endsWith('/') ? base : `${base}/`,
     retry,
     timeout: options.timeout ?? 10_000,
-    headers: { 'x-nguon-sdk': SDK_VERSION, ...options.headers },
+    ...(options.headers ? { headers: options.headers } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 
