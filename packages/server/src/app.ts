@@ -209,6 +209,31 @@ function decodeCursor(cursor: string | undefined): number | undefined {
   );
 }
 
+/** Reads a request body, stopping one byte past `limit` so that a huge body is never held whole. */
+async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      break;
+    }
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
 /** A duplicate key on SQLite (`SQLITE_CONSTRAINT_*UNIQUE`/`PRIMARYKEY`) or PostgreSQL (23505). */
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: unknown } | undefined;
@@ -338,7 +363,7 @@ export function createServer(options: ServerOptions): NguonServer {
     }
     const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const accepted = types.some((t) => (t.endsWith('/*') ? type.startsWith(t.slice(0, -1)) : type === t));
-    const bytes = new Uint8Array(await request.arrayBuffer());
+    const bytes = await readLimited(request, maxBody);
     if (bytes.byteLength > maxBody) {
       fail(
         problem('payload_too_large', {

@@ -196,6 +196,22 @@ describe.each(DIALECTS)('bad input over HTTP on %s', (dialect) => {
     });
     expect(big.status).toBe(413);
     expect(big.body.code).toBe('payload_too_large');
+    // Without Content-Length (a streamed body) the limit holds too.
+    const chunk = new TextEncoder().encode('a'.repeat(16 * 1024));
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 8; i++) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${h.url}/v1/bulletins`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.editor}`, 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    await streamed.arrayBuffer();
   });
 
   it('answers 429 with Retry-After past the rate of public writes', async () => {
