@@ -389,7 +389,11 @@ describe.each(targets)('DeviceClient on $name', (target) => {
       const status = await h.system.waitFor(
         (m) => m.type === 'status' && m.message.body?.configVersion === 5,
       );
-      expect(status.message.body).toMatchObject({ badMessages: 3, volume: 40 });
+      expect(status.message.body).toMatchObject({
+        badMessages: 3,
+        volume: 40,
+        storageFreeBytes: 512 * 1024 * 1024,
+      });
     } finally {
       await h.close();
     }

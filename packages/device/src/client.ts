@@ -135,6 +135,7 @@ interface HeldBulletin {
 }
 
 const LIVE_TYPES: CommandType[] = ['live.start', 'live.stop'];
+const DEFAULT_MEDIA_LIMIT = 512 * 1024 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -344,7 +345,7 @@ export class DeviceClient {
     });
     this.#media = new MediaCache({
       store: o.blobs,
-      limitBytes: o.mediaLimitBytes ?? 512 * 1024 * 1024,
+      limitBytes: o.mediaLimitBytes ?? DEFAULT_MEDIA_LIMIT,
       clock: this.#corrected,
       inUse: (sha) => this.#scheduler.usesMedia(sha),
       ...(o.mediaRetry?.retries === undefined ? {} : { retries: o.mediaRetry.retries }),
@@ -1023,7 +1024,15 @@ export class DeviceClient {
   }
 
   async #publishStatus(override?: Partial<StatusBody>): Promise<void> {
-    const body = { ...this.#statusBody(), ...override };
+    if (!this.#online) return;
+    // Free room in the media cache: what the device can still take without evicting (P-H4).
+    const limit = this.#o.mediaLimitBytes ?? DEFAULT_MEDIA_LIMIT;
+    const used = await this.#media.usedBytes().catch(() => undefined);
+    const body = {
+      ...this.#statusBody(),
+      ...(used === undefined ? {} : { storageFreeBytes: Math.max(0, limit - used) }),
+      ...override,
+    };
     if (await this.#publishEvent('status', body)) this.#emit({ type: 'status', state: body.state });
   }
 
