@@ -1172,7 +1172,10 @@ export function createServer(options: ServerOptions): NguonServer {
       } catch (error) {
         if (error instanceof Answer) {
           const retry = (error as Answer & { retryAfter?: number }).retryAfter;
-          response = problemResponse(error.problem, retry ? { 'retry-after': String(retry) } : {});
+          response = problemResponse(error.problem, {
+            ...(retry ? { 'retry-after': String(retry) } : {}),
+            ...(error.problem.status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+          });
         } else {
           log.error({ err: error, op }, 'request failed');
           response = problemResponse(problem('internal', { detail: 'the server failed; see its log' }));

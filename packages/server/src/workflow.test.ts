@@ -47,6 +47,20 @@ describe.each(DIALECTS)('workflow over HTTP on %s', (dialect) => {
     expect(bad.body.code).toBe('unauthenticated');
   });
 
+  it('stops accepting a token after its expiresAt', async () => {
+    const expiresAt = new Date(h.clock.time + 3_600_000).toISOString();
+    const res = await h.json('POST', '/v1/tokens', {
+      token: ADMIN,
+      body: { role: 'viewer', units: ['52'], label: 'tạm', expiresAt },
+    });
+    expect(res.body.expiresAt).toBe(expiresAt);
+    expect((await h.call('GET', '/v1/bulletins', { token: res.body.token })).status).toBe(200);
+    h.clock.time += 2 * 3_600_000;
+    const late = await h.call('GET', '/v1/bulletins', { token: res.body.token });
+    expect(late.status).toBe(401);
+    expect(late.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
   it('lets an admin create tokens only within its own scope (A-T1)', async () => {
     const admin = await h.token('admin', ['52']);
     const inside = await h.json('POST', '/v1/tokens', {
