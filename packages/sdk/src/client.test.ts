@@ -50,6 +50,10 @@ describe('over HTTP against the reference server', () => {
     expect(revoked.status).toBe('revoked');
     const read = await viewer.bulletins.get({ id: created.id });
     expect(read.status).toBe('revoked');
+    const other = await editor.bulletins.create(draft(['24065']));
+    await editor.bulletins.submit({ id: other.id });
+    const rejected = await approver.bulletins.reject({ id: other.id }, { note: 'Sai địa bàn nhận tin' });
+    expect(rejected.status).toBe('rejected');
   });
 
   it('iterates a list over several pages, following nextCursor', async () => {
@@ -138,6 +142,7 @@ describe('over HTTP against the reference server', () => {
     expect(metrics).toMatch(/^# (HELP|TYPE) /m);
     const doc = await ref.client().operations.getOpenApi();
     expect(doc.openapi).toBe('3.1.0');
+    expect(await ref.client().operations.getDocs()).toContain('publishBulletin');
   });
 
   it('edits a draft with its version and reports a stale version as 409 version_conflict', async () => {
