@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type OperationId, ROUTE_INDEX, ROUTES } from '@nguon/api';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { listOperations, queryOperations } from '../scripts/generated-source';
@@ -60,5 +61,14 @@ describe('methods derived from the contract', () => {
     expectTypeOf(client.media.get).returns.resolves.toEqualTypeOf<ArrayBuffer>();
     expectTypeOf(client.operations.getMetrics).returns.resolves.toEqualTypeOf<string>();
     expectTypeOf(client.plans.getProgress).parameter(0).toEqualTypeOf<{ id: string }>();
+  });
+
+  it('documents every namespaced method in the README', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const op of Object.keys(ROUTES) as OperationId[]) {
+      const { namespace, method } = namespaceOf(op, ROUTE_INDEX[op].tags[0] ?? '');
+      expect(readme, `${namespace}.${method}`).toContain(`\`${namespace}.${method}(`);
+      expect(readme).toContain(`\`${op}\``);
+    }
   });
 });
