@@ -179,6 +179,48 @@ describe.each([
     expectFailure(await verifyCommand(await signer.sign(invalid), ctx), 'invalid_message');
   });
 
+  it('P-X14 answers an unknown type of any spelling with unsupported_type, with the ack ref', async () => {
+    for (const type of ['future.some-type', 'Future.Command', 'x', 'a b/c', 'ping', 't'.repeat(64)]) {
+      const r = expectFailure(
+        await verifyCommand(await signer.sign({ ...deliver, type, body: {} }), ctx),
+        'unsupported_type',
+        'P-E1',
+      );
+      expect(ackBody(r)).toMatchObject({ ref: deliver.id, ok: false, code: 'unsupported_type' });
+    }
+    // The fault order of P-S2 still holds: an unknown hyphenated type sent to another device is misrouted.
+    expectFailure(
+      await verifyCommand(await signer.sign({ ...deliver, type: 'future.some-type', to: 'area:51' }), ctx),
+      'misrouted',
+    );
+  });
+
+  it('P-X14 refuses a type that is empty, too long or not a string with invalid_message naming type', async () => {
+    for (const type of ['', 't'.repeat(65), 7, null]) {
+      const r = expectFailure(
+        await verifyCommand(await signer.sign({ ...deliver, type, body: {} }), ctx),
+        'invalid_message',
+      );
+      expect(r.error.path).toBe('type');
+      expect(ackBody(r)).toMatchObject({ ref: deliver.id, ok: false, code: 'invalid_message' });
+    }
+  });
+
+  it('P-X14 any string of 1–64 characters outside the catalogue is unsupported_type (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .string({ minLength: 1, maxLength: 64, unit: 'grapheme-ascii' })
+          .filter((t) => !Object.hasOwn(COMMAND_SAMPLES, t)),
+        async (type) => {
+          const r = await verifyCommand(await signer.sign({ ...deliver, type, body: {} }), ctx);
+          expect(!r.ok && r.error.code).toBe('unsupported_type');
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('P-E2 answers v other than 1 with unsupported_version', async () => {
     const r = expectFailure(
       await verifyCommand(await signer.sign({ ...deliver, v: 2 }), ctx),

@@ -12,7 +12,9 @@ import {
   commandSchema,
   deviceConfigSchema,
   EVENT_SCHEMAS,
+  envelopeSchema,
   eventSchema,
+  MAX_TYPE_LENGTH,
   mediaSchema,
   playoutBulletinSchema,
   playoutSchema,
@@ -54,6 +56,17 @@ describe('message catalogue (§3, §5–§9)', () => {
     for (const [type, sample] of Object.entries(EVENT_SAMPLES)) {
       expect(eventSchema.parse(sample).type).toBe(type);
       expect(EVENT_SCHEMAS[type as keyof typeof EVENT_SCHEMAS].safeParse(sample).success).toBe(true);
+    }
+  });
+
+  it('P-X14 the envelope takes any type of 1–64 characters and refuses an empty or longer one', () => {
+    const base = { v: 1, id: '01JF0000000000000000000000', ts: T0, body: {} };
+    for (const type of ['future.some-type', 'Ping', 'x', 'đổ.bộ', 't'.repeat(MAX_TYPE_LENGTH)])
+      expect(envelopeSchema.safeParse({ ...base, type }).success).toBe(true);
+    for (const type of ['', 't'.repeat(MAX_TYPE_LENGTH + 1), 3]) {
+      const r = envelopeSchema.safeParse({ ...base, type });
+      expect(r.success).toBe(false);
+      expect(r.error?.issues[0]?.path).toEqual(['type']);
     }
   });
 

@@ -260,6 +260,15 @@ function event<T extends string, B extends z.ZodMiniType>(type: T, body: B, desc
 }
 
 /**
+ * P-X14: the longest envelope `type`, in characters. The specification fixes no grammar for
+ * `type`; any string of 1–64 characters passes the envelope, and one outside the catalogue is
+ * answered `unsupported_type`.
+ *
+ * @example `if (type.length > MAX_TYPE_LENGTH) reject()`
+ */
+export const MAX_TYPE_LENGTH = 64;
+
+/**
  * The envelope of §3 with any `type` and any object `body`: what every message has in common. Use
  * the catalogue schemas ({@link commandSchema}, {@link eventSchema}) to check a body.
  *
@@ -272,9 +281,17 @@ export const envelopeSchema = withMeta(
   z
     .object({
       ...envelopeFields,
-      type: z
-        .string()
-        .check(z.regex(/^[a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)*$/, 'expected a dotted lowercase type')),
+      // P-X14: the specification fixes no grammar for `type`, so any non-empty string up to 64
+      // characters is an envelope type; one outside the catalogue is answered unsupported_type.
+      type: withMeta(
+        z
+          .string()
+          .check(
+            z.minLength(1, 'expected a type of 1–64 characters'),
+            z.maxLength(MAX_TYPE_LENGTH, 'expected a type of 1–64 characters'),
+          ),
+        { description: 'Message type: any string of 1–64 characters (P-X14)' },
+      ),
       exp: z.optional(timeSchema),
       to: z.optional(addresseeSchema),
       seq: z.optional(z.int().check(z.minimum(1))),

@@ -263,6 +263,11 @@ export const RULES = {
     'A device event is read from its topic: the topic names the device (the broker ACL guarantees the sender, P-TP2) and the event type, which must equal the envelope type; otherwise invalid_message.',
     'protocol',
   ),
+  'P-X14': rule(
+    'X',
+    'The specification fixes no grammar for type: any string of 1–64 characters passes the envelope (hyphens, capitals, no dot all allowed); a command type outside the catalogue is unsupported_type, reported after the envelope, time and routing checks (P-S2 order); a type that is missing, not a string, empty or longer than 64 characters is invalid_message.',
+    'protocol',
+  ),
   'P-X11': rule(
     'X',
     'Receipts are verified with the device’s registered key only: signature, schema and that the envelope type is receipt; no time checks (receipts may be re-sent days later).',
