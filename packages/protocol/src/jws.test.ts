@@ -369,6 +369,56 @@ describe.each([
     expect(h).toBeDefined();
   });
 
+  it('P-X2 answers plain JSON (not a JWS) with a readable string id with invalid_message and that ref', async () => {
+    const plain = JSON.stringify(deliver);
+    const r = expectFailure(await verifyCommand(plain, ctx), 'invalid_message', 'P-X2');
+    expect(r.ref).toBe(deliver.id);
+    expect(ackBody(r)).toEqual({
+      ref: deliver.id,
+      ok: false,
+      code: 'invalid_message',
+      message: 'payload: expected a JWS Compact Serialization (three base64url parts joined by dots)',
+    });
+    // As MQTT delivers it, and with leading white space.
+    const bytes = new TextEncoder().encode(` \n${plain}`);
+    expect(ackBody(await verifyCommand(bytes, ctx))).toMatchObject({ ref: deliver.id, ok: false });
+    // No readable id: dropped (no ack), as §9 says.
+    for (const text of [
+      JSON.stringify({ ...deliver, id: 7 }),
+      JSON.stringify({ ...deliver, id: '' }),
+      JSON.stringify({ ...deliver, id: 'x'.repeat(129) }),
+      JSON.stringify([deliver]),
+      `${plain.slice(0, -1)}`,
+      'hello',
+    ]) {
+      const dropped = expectFailure(await verifyCommand(text, ctx), 'invalid_message', 'P-X2');
+      expect(ackBody(dropped)).toBeUndefined();
+    }
+  });
+
+  it('P-X2 never throws on any text payload and gives an ack ref only for a readable id (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.record({ id: fc.string({ maxLength: 140 }), type: fc.string() }).map((v) => JSON.stringify(v)),
+        ),
+        async (text) => {
+          const r = await verifyCommand(text, ctx);
+          expect(r.ok).toBe(false);
+          const body = ackBody(r);
+          if (body !== undefined) {
+            expect(body.ref.length).toBeGreaterThan(0);
+            expect(body.ref.length).toBeLessThanOrEqual(128);
+            expect((JSON.parse(text) as { id: unknown }).id).toBe(body.ref);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('P-T3 P-X3 refuses a payload over 256 KiB before any other check, and accepts one at the limit', async () => {
     const big = await signer.sign({ ...deliver, pad: 'x'.repeat(MAX_PAYLOAD_BYTES) });
     const r = expectFailure(await verifyCommand(big, ctx), 'invalid_message', 'P-X3');

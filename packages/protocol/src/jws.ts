@@ -257,6 +257,23 @@ function decodeHeader(head: string, decode?: (segment: string) => Uint8Array): u
   return header;
 }
 
+/**
+ * §9, P-X2: the `id` of a payload that is plain JSON rather than a JWS (an unsigned command), when it
+ * is a string of 1–128 characters, so the refusal can still be acknowledged.
+ */
+function readPlainId(text: string): string | undefined {
+  if (!text.startsWith('{') && !/^\s/.test(text)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value)) return undefined;
+  const { id } = value;
+  return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : undefined;
+}
+
 interface Opened {
   ok: true;
   kid: string;
@@ -306,7 +323,7 @@ async function open<K>(input: string | Uint8Array, trust: TrustStore<K>): Promis
       'invalid_message',
       'P-X2',
       'payload: expected a JWS Compact Serialization (three base64url parts joined by dots)',
-      readRef(),
+      readRef() ?? readPlainId(jws),
     );
   }
   const header = headerCache.get(head) ?? decodeHeader(head, trust.backend.decode);

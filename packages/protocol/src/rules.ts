@@ -210,7 +210,7 @@ export const RULES = {
   ),
   'P-X2': rule(
     'X',
-    'A payload that is not a JWS Compact Serialization (three base64url parts, header a JSON object, payload a JSON object) is invalid_message; its id is read from the payload when possible, for the ack ref.',
+    'A payload that is not a JWS Compact Serialization (three base64url parts, header a JSON object, payload a JSON object) is invalid_message; its id is read from the payload when possible, for the ack ref — also from a payload that is plain JSON rather than a JWS (an unsigned command with a string id of 1–128 characters is answered invalid_message, §9).',
     'protocol',
   ),
   'P-X3': rule(
