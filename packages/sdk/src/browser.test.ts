@@ -108,4 +108,21 @@ describe('in headless Chromium', () => {
     expect(result.atom).toContain('<feed');
     expect(result.problem).toEqual({ status: 404, code: 'not_found', isProblem: true });
   });
+
+  it('calls the server across origins when it sends CORS headers, else fails with a network SdkError', async () => {
+    const probe = await fetch(`${ref.url}/health`, { headers: { origin } });
+    const allowed = probe.headers.get('access-control-allow-origin');
+    const page = await browser.newPage();
+    await page.goto(`${origin}/`);
+    const result = await page.evaluate(async (api) => {
+      const { createClient, SdkError } = (window as unknown as { nguonSdk: typeof import('./index') })
+        .nguonSdk;
+      try {
+        return { status: (await createClient({ baseUrl: api, retry: 0 }).operations.getHealth()).status };
+      } catch (error) {
+        return { code: SdkError.isInstance(error) ? error.code : String(error) };
+      }
+    }, ref.url);
+    expect(result).toEqual(allowed === '*' || allowed === origin ? { status: 'ok' } : { code: 'network' });
+  });
 });

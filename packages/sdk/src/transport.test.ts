@@ -152,4 +152,14 @@ describe('retries, timeouts and bodies over real HTTP', () => {
     ]);
     expect(server.hits[2]?.url).toBe('/v1/bulletins?status=published&unit=24065');
   });
+
+  it("stops a call when the caller's signal aborts", async () => {
+    server = await startScripted(() => undefined);
+    const client = createClient({ baseUrl: server.url, timeout: false, retry: 0 });
+    const controller = new AbortController();
+    const pending = client.operations.getHealth({ signal: controller.signal }).catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 50);
+    const error = await pending;
+    expect(SdkError.isInstance(error) && error.code).toBe('aborted');
+  });
 });
