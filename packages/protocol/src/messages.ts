@@ -304,13 +304,33 @@ export const envelopeSchema = withMeta(
 // ── Command bodies (system → device, §6) ────────────────────────────────────────────────────────
 
 /**
+ * P-B1: speech hints for reading a content's text aloud, as `@nguon/bulletin` writes them
+ * (`BulletinContent.tts`): a voice name (1–100 characters) and a speaking rate from 0.5 to 2
+ * (1 = normal). A device that cannot honour them reads the text with its default voice.
+ *
+ * @example
+ * ```ts
+ * ttsHintsSchema.parse({ voice: 'vi-female-central', rate: 0.9 });
+ * ```
+ */
+export const ttsHintsSchema = withMeta(
+  z.object({
+    voice: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    rate: withMeta(z.optional(z.number().check(z.minimum(0.5), z.maximum(2))), {
+      description: 'Speaking rate, 1 = normal',
+    }),
+  }),
+  { description: 'Text-to-speech hints (voice, rate 0.5–2)' },
+);
+
+/**
  * P-B1: the playout view of a bulletin inside `bulletin.deliver`. `category` is any string and
  * `lang` any BCP 47 tag, for forward compatibility.
  *
  * @example
  * ```ts
  * playoutBulletinSchema.parse({ id: 'b-1', version: 1, category: 'disaster', priority: 'emergency',
- *   title: 'Bão số 9', contents: [{ lang: 'vi', text: 'Bão số 9 đổ bộ…' }] });
+ *   title: 'Bão số 9', contents: [{ lang: 'vi', text: 'Bão số 9 đổ bộ…', tts: { rate: 0.9 } }] });
  * ```
  */
 export const playoutBulletinSchema = z.object({
@@ -326,6 +346,7 @@ export const playoutBulletinSchema = z.object({
         title: z.optional(z.string()),
         text: z.optional(z.string()),
         mediaSha256: z.optional(sha256Schema),
+        tts: z.optional(ttsHintsSchema),
       }),
     )
     .check(z.minLength(1)),

@@ -53,6 +53,47 @@ describe('deliverBodyFromBulletin', () => {
     expect(r.ok).toBe(true);
   });
 
+  it('P-B1 carries each content’s speech hints (tts) so a device can read the text aloud as written', async () => {
+    const flood = deliverBodyFromBulletin(BulletinSchema.parse(exampleFloodWarning));
+    expect(flood.bulletin.contents.map((c) => [c.lang, c.tts])).toEqual([
+      ['vi', { voice: 'vi-female-central', rate: 0.9 }],
+      ['jra', undefined],
+    ]);
+    expect('tts' in (flood.bulletin.contents[1] ?? {})).toBe(false);
+    const policy = deliverBodyFromBulletin(BulletinSchema.parse(examplePolicyNotice));
+    expect(policy.bulletin.contents[0]?.tts).toEqual({ rate: 1 });
+    // The hints survive signing and verification on the device side.
+    const signer = await createSigner({ kid: SYSTEM_KID, privateKey: SYSTEM_PRIVATE_JWK });
+    const trust = await TrustStore.create([SYSTEM_ANCHOR], { trustVersion: 1 });
+    const now = Date.parse('2026-11-26T07:59:00Z');
+    const jws = await signCommand(signer, 'bulletin.deliver', flood, { to: 'area:52', now, ttlSec: 3600 });
+    const r = await verifyCommand(jws, { trust, deviceId: 'loa-24044-001', units: ['52'], now: () => now });
+    if (!r.ok || r.command.type !== 'bulletin.deliver')
+      throw new Error('expected a verified bulletin.deliver');
+    expect(r.command.body.bulletin.contents[0]?.tts).toEqual({ voice: 'vi-female-central', rate: 0.9 });
+  });
+
+  it('P-B1 refuses speech hints outside the ranges of @nguon/bulletin, naming the field', () => {
+    const body = deliverBodyFromBulletin(BulletinSchema.parse(examplePolicyNotice));
+    const schema = COMMAND_SCHEMAS['bulletin.deliver'].shape.body;
+    const withTts = (tts: unknown) => ({
+      ...body,
+      bulletin: { ...body.bulletin, contents: [{ ...body.bulletin.contents[0], tts }] },
+    });
+    for (const tts of [{}, { rate: 0.5 }, { rate: 2 }, { voice: 'v'.repeat(100) }])
+      expect(schema.safeParse(withTts(tts)).success).toBe(true);
+    for (const [tts, field] of [
+      [{ rate: 2.5 }, 'rate'],
+      [{ rate: 0.4 }, 'rate'],
+      [{ rate: '1' }, 'rate'],
+      [{ voice: '' }, 'voice'],
+      [{ voice: 'v'.repeat(101) }, 'voice'],
+    ] as const) {
+      const r = schema.safeParse(withTts(tts));
+      expect(r.error?.issues[0]?.path).toEqual(['bulletin', 'contents', 0, 'tts', field]);
+    }
+  });
+
   it('P-B2 carries broadcast windows, every day when the bulletin names none, in UTC times', () => {
     const body = deliverBodyFromBulletin(BulletinSchema.parse(examplePolicyNotice));
     expect(COMMAND_SCHEMAS['bulletin.deliver'].shape.body.safeParse(body).success).toBe(true);

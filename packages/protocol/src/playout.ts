@@ -14,8 +14,8 @@ function contentMedia(content: BulletinContent): MediaRef[] {
 
 /**
  * The body of a `bulletin.deliver` command for a bulletin of `@nguon/bulletin` (P-B1, P-B2): its
- * playout view (id, version, category, priority, title, and per language the title, text and main
- * media sha256 — audio, else video, else the first image), its schedule as playout (times in UTC,
+ * playout view (id, version, category, priority, title, and per language the title, text, speech
+ * hints (`tts`) and main media sha256 — audio, else video, else the first image), its schedule as playout (times in UTC,
  * windows without `days` on every day), and every media file with its language. Workflow fields
  * (status, approvals, issuer, targets) stay on the server.
  *
@@ -60,6 +60,7 @@ export function deliverBodyFromBulletin(bulletin: Bulletin): DeliverBody {
           title: c.title,
           ...(c.text === undefined ? {} : { text: c.text }),
           ...(first === undefined ? {} : { mediaSha256: first.sha256 }),
+          ...(c.tts === undefined ? {} : { tts: { ...c.tts } }),
         };
       }),
     },

@@ -33,7 +33,7 @@ export const COMMAND_SAMPLES: Record<CommandType, Record<string, unknown>> = {
         title: 'Bão số 9: sơ tán khẩn cấp',
         contents: [
           { lang: 'vi', title: 'Bão số 9', text: 'Bão số 9 đổ bộ trong đêm nay. Người dân vùng trũng sơ tán ngay.', mediaSha256: SHA },
-          { lang: 'jra', text: 'Angin prong…' },
+          { lang: 'jra', text: 'Angin prong…', tts: { voice: 'jra', rate: 0.8 } },
         ],
       },
       playout: { priority: 'emergency', startAt: T0, endAt: '2026-11-26T12:00:00.000Z', repeat: { count: 3, intervalSec: 900 } },

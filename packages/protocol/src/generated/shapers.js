@@ -64,12 +64,19 @@ function o0(x) {
   o["body"] = o1(x["body"]);
   return o;
 }
+function o11(x) {
+  const o = {};
+  if ("voice" in x) o["voice"] = x["voice"];
+  if ("rate" in x) o["rate"] = x["rate"];
+  return o;
+}
 function o10(x) {
   const o = {};
   o["lang"] = x["lang"];
   if ("title" in x) o["title"] = x["title"];
   if ("text" in x) o["text"] = x["text"];
   if ("mediaSha256" in x) o["mediaSha256"] = x["mediaSha256"];
+  if ("tts" in x) o["tts"] = (x["tts"] === undefined ? undefined : o11(x["tts"]));
   return o;
 }
 function o9(x) {
@@ -82,25 +89,25 @@ function o9(x) {
   o["contents"] = x["contents"].map(o10);
   return o;
 }
-function o12(x) {
+function o13(x) {
   const o = {};
   o["count"] = (x["count"] === undefined ? 1 : x["count"]);
   o["intervalSec"] = (x["intervalSec"] === undefined ? 0 : x["intervalSec"]);
   return o;
 }
-function o11(x) {
+function o12(x) {
   const o = {};
   o["priority"] = x["priority"];
   o["startAt"] = x["startAt"];
   if ("endAt" in x) o["endAt"] = x["endAt"];
-  if ("repeat" in x) o["repeat"] = (x["repeat"] === undefined ? undefined : o12(x["repeat"]));
+  if ("repeat" in x) o["repeat"] = (x["repeat"] === undefined ? undefined : o13(x["repeat"]));
   if ("windows" in x) o["windows"] = (x["windows"] === undefined ? undefined : x["windows"].map(o4));
   return o;
 }
 function o8(x) {
   const o = {};
   o["bulletin"] = o9(x["bulletin"]);
-  o["playout"] = o11(x["playout"]);
+  o["playout"] = o12(x["playout"]);
   o["media"] = x["media"].map(o5);
   return o;
 }
@@ -115,12 +122,12 @@ function o7(x) {
   o["body"] = o8(x["body"]);
   return o;
 }
-function o14(x) {
+function o15(x) {
   const o = {};
   o["bulletinId"] = x["bulletinId"];
   return o;
 }
-function o13(x) {
+function o14(x) {
   const o = {};
   o["v"] = x["v"];
   o["id"] = x["id"];
@@ -128,25 +135,25 @@ function o13(x) {
   o["type"] = x["type"];
   if ("exp" in x) o["exp"] = x["exp"];
   o["to"] = x["to"];
-  o["body"] = o14(x["body"]);
+  o["body"] = o15(x["body"]);
+  return o;
+}
+function o17(x) {
+  const o = {};
   return o;
 }
 function o16(x) {
   const o = {};
-  return o;
-}
-function o15(x) {
-  const o = {};
   o["v"] = x["v"];
   o["id"] = x["id"];
   o["ts"] = x["ts"];
   o["type"] = x["type"];
   if ("exp" in x) o["exp"] = x["exp"];
   o["to"] = x["to"];
-  o["body"] = o16(x["body"]);
+  o["body"] = o17(x["body"]);
   return o;
 }
-function o18(x) {
+function o19(x) {
   const o = {};
   o["url"] = x["url"];
   o["format"] = x["format"];
@@ -154,7 +161,7 @@ function o18(x) {
   o["until"] = x["until"];
   return o;
 }
-function o17(x) {
+function o18(x) {
   const o = {};
   o["v"] = x["v"];
   o["id"] = x["id"];
@@ -162,18 +169,7 @@ function o17(x) {
   o["type"] = x["type"];
   if ("exp" in x) o["exp"] = x["exp"];
   o["to"] = x["to"];
-  o["body"] = o18(x["body"]);
-  return o;
-}
-function o19(x) {
-  const o = {};
-  o["v"] = x["v"];
-  o["id"] = x["id"];
-  o["ts"] = x["ts"];
-  o["type"] = x["type"];
-  if ("exp" in x) o["exp"] = x["exp"];
-  o["to"] = x["to"];
-  o["body"] = o16(x["body"]);
+  o["body"] = o19(x["body"]);
   return o;
 }
 function o20(x) {
@@ -184,13 +180,7 @@ function o20(x) {
   o["type"] = x["type"];
   if ("exp" in x) o["exp"] = x["exp"];
   o["to"] = x["to"];
-  o["body"] = o2(x["body"]);
-  return o;
-}
-function o22(x) {
-  const o = {};
-  o["trust"] = x["trust"].map(o6);
-  o["trustVersion"] = x["trustVersion"];
+  o["body"] = o17(x["body"]);
   return o;
 }
 function o21(x) {
@@ -201,26 +191,16 @@ function o21(x) {
   o["type"] = x["type"];
   if ("exp" in x) o["exp"] = x["exp"];
   o["to"] = x["to"];
-  o["body"] = o22(x["body"]);
-  return o;
-}
-function o24(x) {
-  const o = {};
-  o["upTo"] = x["upTo"];
+  o["body"] = o2(x["body"]);
   return o;
 }
 function o23(x) {
   const o = {};
-  o["v"] = x["v"];
-  o["id"] = x["id"];
-  o["ts"] = x["ts"];
-  o["type"] = x["type"];
-  if ("exp" in x) o["exp"] = x["exp"];
-  o["to"] = x["to"];
-  o["body"] = o24(x["body"]);
+  o["trust"] = x["trust"].map(o6);
+  o["trustVersion"] = x["trustVersion"];
   return o;
 }
-function o25(x) {
+function o22(x) {
   const o = {};
   o["v"] = x["v"];
   o["id"] = x["id"];
@@ -228,7 +208,23 @@ function o25(x) {
   o["type"] = x["type"];
   if ("exp" in x) o["exp"] = x["exp"];
   o["to"] = x["to"];
-  o["body"] = o16(x["body"]);
+  o["body"] = o23(x["body"]);
+  return o;
+}
+function o25(x) {
+  const o = {};
+  o["upTo"] = x["upTo"];
+  return o;
+}
+function o24(x) {
+  const o = {};
+  o["v"] = x["v"];
+  o["id"] = x["id"];
+  o["ts"] = x["ts"];
+  o["type"] = x["type"];
+  if ("exp" in x) o["exp"] = x["exp"];
+  o["to"] = x["to"];
+  o["body"] = o25(x["body"]);
   return o;
 }
 function o26(x) {
@@ -239,40 +235,7 @@ function o26(x) {
   o["type"] = x["type"];
   if ("exp" in x) o["exp"] = x["exp"];
   o["to"] = x["to"];
-  o["body"] = o16(x["body"]);
-  return o;
-}
-function o30(x) {
-  const o = {};
-  o["codecs"] = x["codecs"].slice();
-  o["tts"] = x["tts"].slice();
-  return o;
-}
-function o31(x) {
-  const o = {};
-  o["width"] = x["width"];
-  o["height"] = x["height"];
-  o["color"] = x["color"];
-  o["mime"] = x["mime"].slice();
-  return o;
-}
-function o29(x) {
-  const o = {};
-  if ("audio" in x) o["audio"] = (x["audio"] === undefined ? undefined : o30(x["audio"]));
-  if ("display" in x) o["display"] = (x["display"] === undefined ? undefined : o31(x["display"]));
-  if ("live" in x) o["live"] = (x["live"] === undefined ? undefined : x["live"].slice());
-  return o;
-}
-function o28(x) {
-  const o = {};
-  o["kind"] = x["kind"];
-  o["vendor"] = x["vendor"];
-  o["model"] = x["model"];
-  o["firmware"] = x["firmware"];
-  o["protocols"] = x["protocols"].slice();
-  o["units"] = x["units"].slice();
-  o["capabilities"] = o29(x["capabilities"]);
-  o["receiptsPendingFrom"] = x["receiptsPendingFrom"];
+  o["body"] = o17(x["body"]);
   return o;
 }
 function o27(x) {
@@ -281,20 +244,64 @@ function o27(x) {
   o["id"] = x["id"];
   o["ts"] = x["ts"];
   o["type"] = x["type"];
-  o["seq"] = x["seq"];
-  o["body"] = o28(x["body"]);
+  if ("exp" in x) o["exp"] = x["exp"];
+  o["to"] = x["to"];
+  o["body"] = o17(x["body"]);
   return o;
 }
-function o34(x) {
+function o31(x) {
+  const o = {};
+  o["codecs"] = x["codecs"].slice();
+  o["tts"] = x["tts"].slice();
+  return o;
+}
+function o32(x) {
+  const o = {};
+  o["width"] = x["width"];
+  o["height"] = x["height"];
+  o["color"] = x["color"];
+  o["mime"] = x["mime"].slice();
+  return o;
+}
+function o30(x) {
+  const o = {};
+  if ("audio" in x) o["audio"] = (x["audio"] === undefined ? undefined : o31(x["audio"]));
+  if ("display" in x) o["display"] = (x["display"] === undefined ? undefined : o32(x["display"]));
+  if ("live" in x) o["live"] = (x["live"] === undefined ? undefined : x["live"].slice());
+  return o;
+}
+function o29(x) {
+  const o = {};
+  o["kind"] = x["kind"];
+  o["vendor"] = x["vendor"];
+  o["model"] = x["model"];
+  o["firmware"] = x["firmware"];
+  o["protocols"] = x["protocols"].slice();
+  o["units"] = x["units"].slice();
+  o["capabilities"] = o30(x["capabilities"]);
+  o["receiptsPendingFrom"] = x["receiptsPendingFrom"];
+  return o;
+}
+function o28(x) {
+  const o = {};
+  o["v"] = x["v"];
+  o["id"] = x["id"];
+  o["ts"] = x["ts"];
+  o["type"] = x["type"];
+  o["seq"] = x["seq"];
+  o["body"] = o29(x["body"]);
+  return o;
+}
+function o35(x) {
   const o = {};
   o["bulletinId"] = x["bulletinId"];
   o["since"] = x["since"];
   return o;
 }
-function o33(x) {
+function o34(x) {
   const o = {};
   o["state"] = x["state"];
-  if ("playing" in x) o["playing"] = (x["playing"] === undefined ? undefined : o34(x["playing"]));
+  if ("playing" in x) o["playing"] = (x["playing"] === undefined ? undefined : o35(x["playing"]));
   o["volume"] = x["volume"];
   o["configVersion"] = x["configVersion"];
   if ("storageFreeBytes" in x) o["storageFreeBytes"] = x["storageFreeBytes"];
@@ -305,17 +312,17 @@ function o33(x) {
   if ("badMessages" in x) o["badMessages"] = x["badMessages"];
   return o;
 }
-function o32(x) {
+function o33(x) {
   const o = {};
   o["v"] = x["v"];
   o["id"] = x["id"];
   o["ts"] = x["ts"];
   o["type"] = x["type"];
   o["seq"] = x["seq"];
-  o["body"] = o33(x["body"]);
+  o["body"] = o34(x["body"]);
   return o;
 }
-function o36(x) {
+function o37(x) {
   const o = {};
   o["ref"] = x["ref"];
   o["ok"] = x["ok"];
@@ -325,17 +332,17 @@ function o36(x) {
   if ("deviceTime" in x) o["deviceTime"] = x["deviceTime"];
   return o;
 }
-function o35(x) {
+function o36(x) {
   const o = {};
   o["v"] = x["v"];
   o["id"] = x["id"];
   o["ts"] = x["ts"];
   o["type"] = x["type"];
   o["seq"] = x["seq"];
-  o["body"] = o36(x["body"]);
+  o["body"] = o37(x["body"]);
   return o;
 }
-function o38(x) {
+function o39(x) {
   const o = {};
   o["seq"] = x["seq"];
   o["bulletinId"] = x["bulletinId"];
@@ -348,17 +355,17 @@ function o38(x) {
   o["offline"] = x["offline"];
   return o;
 }
-function o37(x) {
+function o38(x) {
   const o = {};
   o["v"] = x["v"];
   o["id"] = x["id"];
   o["ts"] = x["ts"];
   o["type"] = x["type"];
   o["seq"] = x["seq"];
-  o["body"] = o38(x["body"]);
+  o["body"] = o39(x["body"]);
   return o;
 }
-function o40(x) {
+function o41(x) {
   const o = {};
   o["code"] = x["code"];
   if ("message" in x) o["message"] = x["message"];
@@ -366,17 +373,17 @@ function o40(x) {
   if ("bulletinId" in x) o["bulletinId"] = x["bulletinId"];
   return o;
 }
-function o39(x) {
+function o40(x) {
   const o = {};
   o["v"] = x["v"];
   o["id"] = x["id"];
   o["ts"] = x["ts"];
   o["type"] = x["type"];
   o["seq"] = x["seq"];
-  o["body"] = o40(x["body"]);
+  o["body"] = o41(x["body"]);
   return o;
 }
-function o41(x) {
+function o42(x) {
   const o = {};
   o["online"] = x["online"];
   o["session"] = x["session"];
@@ -386,21 +393,21 @@ function o41(x) {
 export const commandShapers = {
   "welcome": o0,
   "bulletin.deliver": o7,
-  "bulletin.revoke": o13,
-  "playback.stop": o15,
-  "live.start": o17,
-  "live.stop": o19,
-  "config.set": o20,
-  "keys.update": o21,
-  "receipts.commit": o23,
-  "device.ping": o25,
-  "device.selftest": o26,
+  "bulletin.revoke": o14,
+  "playback.stop": o16,
+  "live.start": o18,
+  "live.stop": o20,
+  "config.set": o21,
+  "keys.update": o22,
+  "receipts.commit": o24,
+  "device.ping": o26,
+  "device.selftest": o27,
 };
 export const eventShapers = {
-  "hello": o27,
-  "status": o32,
-  "ack": o35,
-  "receipt": o37,
-  "alarm": o39,
+  "hello": o28,
+  "status": o33,
+  "ack": o36,
+  "receipt": o38,
+  "alarm": o40,
 };
-export const presenceShaper = o41;
+export const presenceShaper = o42;

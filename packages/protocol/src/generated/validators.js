@@ -1077,7 +1077,7 @@ return errors === 0;
 validate20.evaluated = {"props":{"v":true,"id":true,"ts":true,"type":true,"exp":true,"to":true,"body":true},"dynamicProps":false,"dynamicItems":false};
 
 export const command_bulletinDeliver = validate21;
-const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:nguon:protocol:1:command:bulletin.deliver","type":"object","properties":{"v":{"type":"number","const":1},"id":{"type":"string","format":"ulid","pattern":"^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$"},"ts":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$"},"type":{"type":"string","const":"bulletin.deliver"},"exp":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$"},"to":{"type":"string","pattern":"^(?:dev:[a-z0-9][a-z0-9-]{2,63}|area:(?:[0-9]{2}|[0-9]{3}|[0-9]{5}))$"},"body":{"type":"object","properties":{"bulletin":{"type":"object","properties":{"id":{"type":"string","minLength":1,"maxLength":128},"version":{"type":"integer","minimum":1,"maximum":9007199254740991},"category":{"type":"string","minLength":1},"priority":{"type":"string","enum":["normal","priority","emergency"]},"title":{"type":"string","minLength":1},"contents":{"minItems":1,"type":"array","items":{"type":"object","properties":{"lang":{"type":"string","pattern":"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$"},"title":{"type":"string"},"text":{"type":"string"},"mediaSha256":{"type":"string","pattern":"^[0-9a-f]{64}$"}},"required":["lang"]}}},"required":["id","version","category","priority","title","contents"]},"playout":{"type":"object","properties":{"priority":{"type":"string","enum":["normal","priority","emergency"]},"startAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$"},"endAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$"},"repeat":{"type":"object","properties":{"count":{"default":1,"type":"integer","minimum":1,"maximum":9007199254740991},"intervalSec":{"default":0,"type":"integer","minimum":0,"maximum":9007199254740991}}},"windows":{"type":"array","items":{"type":"object","properties":{"days":{"minItems":1,"maxItems":7,"type":"array","items":{"type":"integer","minimum":1,"maximum":7}},"from":{"type":"string","pattern":"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"},"to":{"type":"string","pattern":"^(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"}},"required":["days","from","to"]}}},"required":["priority","startAt"]},"media":{"type":"array","items":{"type":"object","properties":{"url":{"type":"string","maxLength":2048,"pattern":"^https?:\\/\\/[^\\s/?#]+\\S*$"},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"size":{"type":"integer","minimum":0,"maximum":9007199254740991},"mime":{"type":"string","pattern":"^[a-z0-9.+-]+\\/[a-z0-9.+-]+$"},"durationSec":{"type":"number","minimum":0},"lang":{"type":"string","pattern":"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$"}},"required":["url","sha256","size","mime"]}}},"required":["bulletin","playout","media"]}},"required":["v","id","ts","type","to","body"]};
+const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:nguon:protocol:1:command:bulletin.deliver","type":"object","properties":{"v":{"type":"number","const":1},"id":{"type":"string","format":"ulid","pattern":"^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$"},"ts":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$"},"type":{"type":"string","const":"bulletin.deliver"},"exp":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$"},"to":{"type":"string","pattern":"^(?:dev:[a-z0-9][a-z0-9-]{2,63}|area:(?:[0-9]{2}|[0-9]{3}|[0-9]{5}))$"},"body":{"type":"object","properties":{"bulletin":{"type":"object","properties":{"id":{"type":"string","minLength":1,"maxLength":128},"version":{"type":"integer","minimum":1,"maximum":9007199254740991},"category":{"type":"string","minLength":1},"priority":{"type":"string","enum":["normal","priority","emergency"]},"title":{"type":"string","minLength":1},"contents":{"minItems":1,"type":"array","items":{"type":"object","properties":{"lang":{"type":"string","pattern":"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$"},"title":{"type":"string"},"text":{"type":"string"},"mediaSha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"tts":{"type":"object","properties":{"voice":{"type":"string","minLength":1,"maxLength":100},"rate":{"type":"number","minimum":0.5,"maximum":2}}}},"required":["lang"]}}},"required":["id","version","category","priority","title","contents"]},"playout":{"type":"object","properties":{"priority":{"type":"string","enum":["normal","priority","emergency"]},"startAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$"},"endAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$"},"repeat":{"type":"object","properties":{"count":{"default":1,"type":"integer","minimum":1,"maximum":9007199254740991},"intervalSec":{"default":0,"type":"integer","minimum":0,"maximum":9007199254740991}}},"windows":{"type":"array","items":{"type":"object","properties":{"days":{"minItems":1,"maxItems":7,"type":"array","items":{"type":"integer","minimum":1,"maximum":7}},"from":{"type":"string","pattern":"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"},"to":{"type":"string","pattern":"^(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"}},"required":["days","from","to"]}}},"required":["priority","startAt"]},"media":{"type":"array","items":{"type":"object","properties":{"url":{"type":"string","maxLength":2048,"pattern":"^https?:\\/\\/[^\\s/?#]+\\S*$"},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"size":{"type":"integer","minimum":0,"maximum":9007199254740991},"mime":{"type":"string","pattern":"^[a-z0-9.+-]+\\/[a-z0-9.+-]+$"},"durationSec":{"type":"number","minimum":0},"lang":{"type":"string","pattern":"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$"}},"required":["url","sha256","size","mime"]}}},"required":["bulletin","playout","media"]}},"required":["v","id","ts","type","to","body"]};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:nguon:protocol:1:command:bulletin.deliver" */;
@@ -1410,6 +1410,71 @@ var valid4 = _errs37 === errors;
 else {
 var valid4 = true;
 }
+if(valid4){
+if(data14.tts !== undefined){
+let data19 = data14.tts;
+const _errs39 = errors;
+if(errors === _errs39){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.voice !== undefined){
+let data20 = data19.voice;
+const _errs41 = errors;
+if(errors === _errs41){
+if(typeof data20 === "string"){
+if(func1(data20) > 100){
+return false;
+}
+else {
+if(func1(data20) < 1){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid5 = _errs41 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data19.rate !== undefined){
+let data21 = data19.rate;
+const _errs43 = errors;
+if(errors === _errs43){
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 2 || isNaN(data21)){
+return false;
+}
+else {
+if(data21 < 0.5 || isNaN(data21)){
+return false;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid5 = _errs43 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid4 = _errs39 === errors;
+}
+else {
+var valid4 = true;
+}
+}
 }
 }
 }
@@ -1453,92 +1518,42 @@ var valid1 = true;
 }
 if(valid1){
 if(data6.playout !== undefined){
-let data19 = data6.playout;
-const _errs39 = errors;
-if(errors === _errs39){
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-let missing4;
-if(((data19.priority === undefined) && (missing4 = "priority")) || ((data19.startAt === undefined) && (missing4 = "startAt"))){
-return false;
-}
-else {
-if(data19.priority !== undefined){
-let data20 = data19.priority;
-const _errs41 = errors;
-if(typeof data20 !== "string"){
-return false;
-}
-if(!(((data20 === "normal") || (data20 === "priority")) || (data20 === "emergency"))){
-return false;
-}
-var valid5 = _errs41 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data19.startAt !== undefined){
-let data21 = data19.startAt;
-const _errs43 = errors;
-if(errors === _errs43){
-if(errors === _errs43){
-if(typeof data21 === "string"){
-if(!pattern5.test(data21)){
-return false;
-}
-}
-else {
-return false;
-}
-}
-}
-var valid5 = _errs43 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data19.endAt !== undefined){
-let data22 = data19.endAt;
+let data22 = data6.playout;
 const _errs45 = errors;
 if(errors === _errs45){
-if(errors === _errs45){
-if(typeof data22 === "string"){
-if(!pattern5.test(data22)){
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+let missing4;
+if(((data22.priority === undefined) && (missing4 = "priority")) || ((data22.startAt === undefined) && (missing4 = "startAt"))){
 return false;
 }
-}
 else {
-return false;
-}
-}
-}
-var valid5 = _errs45 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data19.repeat !== undefined){
-let data23 = data19.repeat;
+if(data22.priority !== undefined){
+let data23 = data22.priority;
 const _errs47 = errors;
-if(errors === _errs47){
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.count !== undefined){
-let data24 = data23.count;
-const _errs49 = errors;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+if(typeof data23 !== "string"){
 return false;
 }
-if(errors === _errs49){
-if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 9007199254740991 || isNaN(data24)){
+if(!(((data23 === "normal") || (data23 === "priority")) || (data23 === "emergency"))){
 return false;
+}
+var valid6 = _errs47 === errors;
 }
 else {
-if(data24 < 1 || isNaN(data24)){
+var valid6 = true;
+}
+if(valid6){
+if(data22.startAt !== undefined){
+let data24 = data22.startAt;
+const _errs49 = errors;
+if(errors === _errs49){
+if(errors === _errs49){
+if(typeof data24 === "string"){
+if(!pattern5.test(data24)){
 return false;
 }
+}
+else {
+return false;
 }
 }
 }
@@ -1548,21 +1563,18 @@ else {
 var valid6 = true;
 }
 if(valid6){
-if(data23.intervalSec !== undefined){
-let data25 = data23.intervalSec;
+if(data22.endAt !== undefined){
+let data25 = data22.endAt;
 const _errs51 = errors;
-if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+if(errors === _errs51){
+if(errors === _errs51){
+if(typeof data25 === "string"){
+if(!pattern5.test(data25)){
 return false;
 }
-if(errors === _errs51){
-if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 > 9007199254740991 || isNaN(data25)){
-return false;
 }
 else {
-if(data25 < 0 || isNaN(data25)){
 return false;
-}
 }
 }
 }
@@ -1571,70 +1583,123 @@ var valid6 = _errs51 === errors;
 else {
 var valid6 = true;
 }
-}
-}
-else {
-return false;
-}
-}
-var valid5 = _errs47 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data19.windows !== undefined){
-let data26 = data19.windows;
+if(valid6){
+if(data22.repeat !== undefined){
+let data26 = data22.repeat;
 const _errs53 = errors;
 if(errors === _errs53){
-if(Array.isArray(data26)){
-var valid7 = true;
-const len1 = data26.length;
-for(let i1=0; i1<len1; i1++){
-let data27 = data26[i1];
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.count !== undefined){
+let data27 = data26.count;
 const _errs55 = errors;
+if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
+return false;
+}
 if(errors === _errs55){
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-let missing5;
-if((((data27.days === undefined) && (missing5 = "days")) || ((data27.from === undefined) && (missing5 = "from"))) || ((data27.to === undefined) && (missing5 = "to"))){
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 > 9007199254740991 || isNaN(data27)){
 return false;
 }
 else {
-if(data27.days !== undefined){
-let data28 = data27.days;
+if(data27 < 1 || isNaN(data27)){
+return false;
+}
+}
+}
+}
+var valid7 = _errs55 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data26.intervalSec !== undefined){
+let data28 = data26.intervalSec;
 const _errs57 = errors;
+if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
+return false;
+}
 if(errors === _errs57){
-if(Array.isArray(data28)){
-if(data28.length > 7){
+if((typeof data28 == "number") && (isFinite(data28))){
+if(data28 > 9007199254740991 || isNaN(data28)){
 return false;
 }
 else {
-if(data28.length < 1){
+if(data28 < 0 || isNaN(data28)){
 return false;
 }
+}
+}
+}
+var valid7 = _errs57 === errors;
+}
 else {
-var valid9 = true;
-const len2 = data28.length;
-for(let i2=0; i2<len2; i2++){
-let data29 = data28[i2];
+var valid7 = true;
+}
+}
+}
+else {
+return false;
+}
+}
+var valid6 = _errs53 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data22.windows !== undefined){
+let data29 = data22.windows;
 const _errs59 = errors;
-if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
-return false;
-}
 if(errors === _errs59){
-if((typeof data29 == "number") && (isFinite(data29))){
-if(data29 > 7 || isNaN(data29)){
+if(Array.isArray(data29)){
+var valid8 = true;
+const len1 = data29.length;
+for(let i1=0; i1<len1; i1++){
+let data30 = data29[i1];
+const _errs61 = errors;
+if(errors === _errs61){
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+let missing5;
+if((((data30.days === undefined) && (missing5 = "days")) || ((data30.from === undefined) && (missing5 = "from"))) || ((data30.to === undefined) && (missing5 = "to"))){
 return false;
 }
 else {
-if(data29 < 1 || isNaN(data29)){
+if(data30.days !== undefined){
+let data31 = data30.days;
+const _errs63 = errors;
+if(errors === _errs63){
+if(Array.isArray(data31)){
+if(data31.length > 7){
+return false;
+}
+else {
+if(data31.length < 1){
+return false;
+}
+else {
+var valid10 = true;
+const len2 = data31.length;
+for(let i2=0; i2<len2; i2++){
+let data32 = data31[i2];
+const _errs65 = errors;
+if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
+return false;
+}
+if(errors === _errs65){
+if((typeof data32 == "number") && (isFinite(data32))){
+if(data32 > 7 || isNaN(data32)){
+return false;
+}
+else {
+if(data32 < 1 || isNaN(data32)){
 return false;
 }
 }
 }
 }
-var valid9 = _errs59 === errors;
-if(!valid9){
+var valid10 = _errs65 === errors;
+if(!valid10){
 break;
 }
 }
@@ -1645,19 +1710,51 @@ else {
 return false;
 }
 }
-var valid8 = _errs57 === errors;
+var valid9 = _errs63 === errors;
 }
 else {
-var valid8 = true;
+var valid9 = true;
 }
-if(valid8){
-if(data27.from !== undefined){
-let data30 = data27.from;
-const _errs61 = errors;
-if(errors === _errs61){
-if(typeof data30 === "string"){
-if(!pattern11.test(data30)){
+if(valid9){
+if(data30.from !== undefined){
+let data33 = data30.from;
+const _errs67 = errors;
+if(errors === _errs67){
+if(typeof data33 === "string"){
+if(!pattern11.test(data33)){
 return false;
+}
+}
+else {
+return false;
+}
+}
+var valid9 = _errs67 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data30.to !== undefined){
+let data34 = data30.to;
+const _errs69 = errors;
+if(errors === _errs69){
+if(typeof data34 === "string"){
+if(!pattern14.test(data34)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid9 = _errs69 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
 }
 }
 else {
@@ -1665,39 +1762,7 @@ return false;
 }
 }
 var valid8 = _errs61 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data27.to !== undefined){
-let data31 = data27.to;
-const _errs63 = errors;
-if(errors === _errs63){
-if(typeof data31 === "string"){
-if(!pattern14.test(data31)){
-return false;
-}
-}
-else {
-return false;
-}
-}
-var valid8 = _errs63 === errors;
-}
-else {
-var valid8 = true;
-}
-}
-}
-}
-}
-else {
-return false;
-}
-}
-var valid7 = _errs55 === errors;
-if(!valid7){
+if(!valid8){
 break;
 }
 }
@@ -1706,10 +1771,10 @@ else {
 return false;
 }
 }
-var valid5 = _errs53 === errors;
+var valid6 = _errs59 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
 }
 }
@@ -1721,121 +1786,59 @@ else {
 return false;
 }
 }
-var valid1 = _errs39 === errors;
+var valid1 = _errs45 === errors;
 }
 else {
 var valid1 = true;
 }
 if(valid1){
 if(data6.media !== undefined){
-let data32 = data6.media;
-const _errs65 = errors;
-if(errors === _errs65){
-if(Array.isArray(data32)){
-var valid10 = true;
-const len3 = data32.length;
-for(let i3=0; i3<len3; i3++){
-let data33 = data32[i3];
-const _errs67 = errors;
-if(errors === _errs67){
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-let missing6;
-if(((((data33.url === undefined) && (missing6 = "url")) || ((data33.sha256 === undefined) && (missing6 = "sha256"))) || ((data33.size === undefined) && (missing6 = "size"))) || ((data33.mime === undefined) && (missing6 = "mime"))){
-return false;
-}
-else {
-if(data33.url !== undefined){
-let data34 = data33.url;
-const _errs69 = errors;
-if(errors === _errs69){
-if(typeof data34 === "string"){
-if(func1(data34) > 2048){
-return false;
-}
-else {
-if(!pattern15.test(data34)){
-return false;
-}
-}
-}
-else {
-return false;
-}
-}
-var valid11 = _errs69 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data33.sha256 !== undefined){
-let data35 = data33.sha256;
+let data35 = data6.media;
 const _errs71 = errors;
 if(errors === _errs71){
-if(typeof data35 === "string"){
-if(!pattern16.test(data35)){
-return false;
-}
-}
-else {
-return false;
-}
-}
-var valid11 = _errs71 === errors;
-}
-else {
+if(Array.isArray(data35)){
 var valid11 = true;
-}
-if(valid11){
-if(data33.size !== undefined){
-let data36 = data33.size;
+const len3 = data35.length;
+for(let i3=0; i3<len3; i3++){
+let data36 = data35[i3];
 const _errs73 = errors;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-return false;
-}
 if(errors === _errs73){
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 > 9007199254740991 || isNaN(data36)){
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+let missing6;
+if(((((data36.url === undefined) && (missing6 = "url")) || ((data36.sha256 === undefined) && (missing6 = "sha256"))) || ((data36.size === undefined) && (missing6 = "size"))) || ((data36.mime === undefined) && (missing6 = "mime"))){
 return false;
 }
 else {
-if(data36 < 0 || isNaN(data36)){
-return false;
-}
-}
-}
-}
-var valid11 = _errs73 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data33.mime !== undefined){
-let data37 = data33.mime;
+if(data36.url !== undefined){
+let data37 = data36.url;
 const _errs75 = errors;
 if(errors === _errs75){
 if(typeof data37 === "string"){
-if(!pattern17.test(data37)){
+if(func1(data37) > 2048){
 return false;
+}
+else {
+if(!pattern15.test(data37)){
+return false;
+}
 }
 }
 else {
 return false;
 }
 }
-var valid11 = _errs75 === errors;
+var valid12 = _errs75 === errors;
 }
 else {
-var valid11 = true;
+var valid12 = true;
 }
-if(valid11){
-if(data33.durationSec !== undefined){
-let data38 = data33.durationSec;
+if(valid12){
+if(data36.sha256 !== undefined){
+let data38 = data36.sha256;
 const _errs77 = errors;
 if(errors === _errs77){
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 < 0 || isNaN(data38)){
+if(typeof data38 === "string"){
+if(!pattern16.test(data38)){
 return false;
 }
 }
@@ -1843,18 +1846,42 @@ else {
 return false;
 }
 }
-var valid11 = _errs77 === errors;
+var valid12 = _errs77 === errors;
 }
 else {
-var valid11 = true;
+var valid12 = true;
 }
-if(valid11){
-if(data33.lang !== undefined){
-let data39 = data33.lang;
+if(valid12){
+if(data36.size !== undefined){
+let data39 = data36.size;
 const _errs79 = errors;
+if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
+return false;
+}
 if(errors === _errs79){
-if(typeof data39 === "string"){
-if(!pattern10.test(data39)){
+if((typeof data39 == "number") && (isFinite(data39))){
+if(data39 > 9007199254740991 || isNaN(data39)){
+return false;
+}
+else {
+if(data39 < 0 || isNaN(data39)){
+return false;
+}
+}
+}
+}
+var valid12 = _errs79 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data36.mime !== undefined){
+let data40 = data36.mime;
+const _errs81 = errors;
+if(errors === _errs81){
+if(typeof data40 === "string"){
+if(!pattern17.test(data40)){
 return false;
 }
 }
@@ -1862,10 +1889,48 @@ else {
 return false;
 }
 }
-var valid11 = _errs79 === errors;
+var valid12 = _errs81 === errors;
 }
 else {
-var valid11 = true;
+var valid12 = true;
+}
+if(valid12){
+if(data36.durationSec !== undefined){
+let data41 = data36.durationSec;
+const _errs83 = errors;
+if(errors === _errs83){
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 < 0 || isNaN(data41)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid12 = _errs83 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data36.lang !== undefined){
+let data42 = data36.lang;
+const _errs85 = errors;
+if(errors === _errs85){
+if(typeof data42 === "string"){
+if(!pattern10.test(data42)){
+return false;
+}
+}
+else {
+return false;
+}
+}
+var valid12 = _errs85 === errors;
+}
+else {
+var valid12 = true;
 }
 }
 }
@@ -1878,8 +1943,8 @@ else {
 return false;
 }
 }
-var valid10 = _errs67 === errors;
-if(!valid10){
+var valid11 = _errs73 === errors;
+if(!valid11){
 break;
 }
 }
@@ -1888,7 +1953,7 @@ else {
 return false;
 }
 }
-var valid1 = _errs65 === errors;
+var valid1 = _errs71 === errors;
 }
 else {
 var valid1 = true;
