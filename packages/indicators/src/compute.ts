@@ -1,5 +1,13 @@
 import { IndicatorsError } from './errors';
-import type { Dataset, IndicatorDefinition, Rounding, UnitScope } from './model';
+import type {
+  Dataset,
+  DatasetUnit,
+  IndicatorDefinition,
+  Rounding,
+  Target,
+  UnitScope,
+  Universe,
+} from './model';
 
 /**
  * Rounds `value` to `decimals` decimal places. Works on the decimal text of the number, so that
@@ -356,4 +364,165 @@ export function fillTotals(dataset: Dataset): Dataset {
     }
   }
   return { ...dataset, targets };
+}
+
+/**
+ * Lookups over one dataset, built once per call of {@link validateDataset}-like functions so that
+ * their loops do not search the arrays again. Each map keeps what `Array.find` / `Array.filter`
+ * would return: the first unit or target of a key, children in dataset order. Internal: not
+ * exported from the package, and never cached across calls (a dataset may be edited between two
+ * calls).
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const index = indexDataset(getDataset('gia-lai-2024'));
+ * indexedTarget(index, 'commune_radio', '64', 2024)?.value; // 203
+ * ```
+ */
+export interface DatasetIndex {
+  /** First unit of each code. */
+  units: Map<string, DatasetUnit>;
+  /** Units by parent code, in dataset order. */
+  children: Map<string, DatasetUnit[]>;
+  /** First target of each (indicator, unit code, year). */
+  targets: Map<string, Map<string, Map<number, Target>>>;
+  /** First universe of each (scope, unit code) with `basis: 'printed'`. */
+  printedUniverses: Map<string, Universe>;
+  /** First universe of each (scope, unit code), any basis. */
+  anyUniverses: Map<string, Universe>;
+}
+
+/**
+ * Builds the {@link DatasetIndex} of a dataset, in one pass over its arrays.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const index = indexDataset(getDataset('gia-lai-2024'));
+ * ```
+ */
+export function indexDataset(dataset: Dataset): DatasetIndex {
+  const units = new Map<string, DatasetUnit>();
+  const children = new Map<string, DatasetUnit[]>();
+  for (const u of dataset.units) {
+    if (!units.has(u.code)) units.set(u.code, u);
+    if (u.parent === null || u.parent === undefined) continue;
+    const list = children.get(u.parent);
+    if (list) list.push(u);
+    else children.set(u.parent, [u]);
+  }
+  const targets = new Map<string, Map<string, Map<number, Target>>>();
+  for (const t of dataset.targets) {
+    let byUnit = targets.get(t.indicator);
+    if (!byUnit) {
+      byUnit = new Map();
+      targets.set(t.indicator, byUnit);
+    }
+    let byYear = byUnit.get(t.unitCode);
+    if (!byYear) {
+      byYear = new Map();
+      byUnit.set(t.unitCode, byYear);
+    }
+    if (!byYear.has(t.year)) byYear.set(t.year, t);
+  }
+  const printedUniverses = new Map<string, Universe>();
+  const anyUniverses = new Map<string, Universe>();
+  for (const u of dataset.universes) {
+    const key = universeKey(u.scope, u.unitCode);
+    if (!anyUniverses.has(key)) anyUniverses.set(key, u);
+    if (u.basis === 'printed' && !printedUniverses.has(key)) printedUniverses.set(key, u);
+  }
+  return { units, children, targets, printedUniverses, anyUniverses };
+}
+
+const universeKey = (scope: string, unitCode: string) => `${scope}\u0000${unitCode}`;
+
+/**
+ * The first target of (indicator, unit, year) from an index, like `dataset.targets.find(...)`.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * indexedTarget(indexDataset(ds), 'commune_radio', '64', 2024)?.value; // 203
+ * ```
+ */
+export function indexedTarget(
+  index: DatasetIndex,
+  indicator: string,
+  unitCode: string,
+  year: number,
+): Target | undefined {
+  return index.targets.get(indicator)?.get(unitCode)?.get(year);
+}
+
+/**
+ * {@link universeOf} answered from an index.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * indexedUniverseOf(indexDataset(ds), 'wards_towns', '64'); // 38
+ * ```
+ */
+export function indexedUniverseOf(index: DatasetIndex, scope: UnitScope, unitCode: string): number | null {
+  const key = universeKey(scope, unitCode);
+  const found = index.printedUniverses.get(key) ?? index.anyUniverses.get(key);
+  if (found) return found.value;
+  const level = index.units.get(unitCode)?.level ?? levelOfCode(unitCode);
+  if ((scope === 'district' && level === 'district') || (scope === 'province' && level === 'province'))
+    return 1;
+  return null;
+}
+
+/**
+ * {@link denominatorOf} answered from an index.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * indexedDenominatorOf(index, def, '64', 2024, lookup);
+ * ```
+ */
+export function indexedDenominatorOf(
+  index: DatasetIndex,
+  def: IndicatorDefinition,
+  unitCode: string,
+  year: number,
+  lookup: (indicator: string, unitCode: string, year: number) => number | null,
+): number | null {
+  if (!def.denominator) return null;
+  if ('universe' in def.denominator) return indexedUniverseOf(index, def.denominator.universe, unitCode);
+  return lookup(def.denominator.indicator, unitCode, year);
+}
+
+/**
+ * {@link rateNumerator} answered from an index.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * indexedRateNumerator(index, def, '64', 2024, lookup);
+ * ```
+ */
+export function indexedRateNumerator(
+  index: DatasetIndex,
+  def: IndicatorDefinition,
+  unitCode: string,
+  year: number,
+  lookup: (indicator: string, unitCode: string, year: number) => number | null,
+): number | null {
+  const value = lookup(def.id, unitCode, year);
+  if (def.counted !== 'items') return value;
+  const level = index.units.get(unitCode)?.level ?? levelOfCode(unitCode);
+  if (level === SCOPE_LEVEL[def.counts]) return value === null ? null : value > 0 ? 1 : 0;
+  const children = index.children.get(unitCode) ?? [];
+  if (children.length === 0) return null;
+  let having = 0;
+  for (const child of children) {
+    const n = indexedRateNumerator(index, def, child.code, year, lookup);
+    if (n === null) return null;
+    having += n;
+  }
+  return having;
 }

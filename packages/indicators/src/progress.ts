@@ -1,10 +1,20 @@
 import { loadUnits } from '@nguon/areas';
-import { computeRate, denominatorOf, getIndicator, levelOfCode, rateNumerator, roundTo } from './compute';
+import {
+  computeRate,
+  getIndicator,
+  indexDataset,
+  indexedDenominatorOf,
+  indexedRateNumerator,
+  indexedTarget,
+  levelOfCode,
+  roundTo,
+} from './compute';
 import { IndicatorsError, type InputIssue } from './errors';
 import {
   type Actual,
   type ActualInput,
   type Dataset,
+  type IndicatorDefinition,
   type ObservationStatus,
   type ProgressRow,
   withStatus,
@@ -63,6 +73,7 @@ export function aggregateActuals(
   const at = dataset.unitSnapshot;
   const registry = options.registry === undefined ? loadUnits() : (options.registry ?? undefined);
   const parentOf = new Map<string, string | null>(dataset.units.map((u) => [u.code, u.parent]));
+  const unitCodes = new Set(parentOf.keys());
   const inYear = withStatus(actuals.filter((a) => a.year === year));
   const issues: InputIssue[] = [];
   const known = new Set(dataset.indicators.map((d) => d.id));
@@ -80,7 +91,7 @@ export function aggregateActuals(
     } catch {
       unit = undefined;
     }
-    if (!unit?.parent || !dataset.units.some((u) => u.code === unit.parent)) {
+    if (!unit?.parent || !unitCodes.has(unit.parent)) {
       issues.push({
         path: `${i}.unitCode`,
         message: unit
@@ -101,13 +112,30 @@ export function aggregateActuals(
       { issues },
     );
   }
-  const childrenOf = (code: string): string[] => {
-    const known = [...parentOf].filter(([, p]) => p === code).map(([c]) => c);
+  // Sub-units of each unit, in the order of `parentOf`; built once, not searched per unit.
+  const recorded = new Map<string, string[]>();
+  for (const [c, p] of parentOf) {
+    if (p === null || p === undefined) continue;
+    const list = recorded.get(p);
+    if (list) list.push(c);
+    else recorded.set(p, [c]);
+  }
+  const childrenMemo = new Map<string, readonly string[]>();
+  const childrenOf = (code: string): readonly string[] => {
+    const cached = childrenMemo.get(code);
+    if (cached) return cached;
+    const known = [...(recorded.get(code) ?? [])];
     // Communes recorded under a district: every commune of the district is expected.
     if (registry && levelOfCode(code) === 'district' && known.some((c) => levelOfCode(c) === 'commune')) {
-      for (const c of registry.descendants(code, at, { level: 'commune' }))
-        if (!known.includes(c.code)) known.push(c.code);
+      const seen = new Set(known);
+      for (const c of registry.descendants(code, at, { level: 'commune' })) {
+        if (!seen.has(c.code)) {
+          known.push(c.code);
+          seen.add(c.code);
+        }
+      }
     }
+    childrenMemo.set(code, known);
     return known;
   };
 
@@ -181,24 +209,31 @@ export function progress(
     );
   }
   const aggregated = aggregateActuals(dataset, actuals, year, options);
-  const actualOf = (indicator: string, unitCode: string) =>
-    aggregated.find((a) => a.indicator === indicator && a.unitCode === unitCode);
+  // Lookups built once per call (first match, as Array.find would give).
+  const index = indexDataset(dataset);
+  const actualsByKey = new Map<string, Actual>();
+  for (const a of aggregated) {
+    const key = `${a.indicator}\u0000${a.unitCode}`;
+    if (!actualsByKey.has(key)) actualsByKey.set(key, a);
+  }
+  const actualOf = (indicator: string, unitCode: string) => actualsByKey.get(`${indicator}\u0000${unitCode}`);
   const targetOf = (indicator: string, unitCode: string) =>
-    dataset.targets.find((t) => t.indicator === indicator && t.unitCode === unitCode && t.year === year)
-      ?.value ?? null;
-  const nameOf = (code: string) => dataset.units.find((u) => u.code === code)?.name ?? code;
+    indexedTarget(index, indicator, unitCode, year)?.value ?? null;
+  const nameOf = (code: string) => index.units.get(code)?.name ?? code;
+  const definitions = new Map<string, IndicatorDefinition>();
+  for (const d of dataset.indicators) if (!definitions.has(d.id)) definitions.set(d.id, d);
 
   return dataset.targets
     .filter((t) => t.year === year)
     .map((t) => {
-      const def = getIndicator(dataset, t.indicator);
+      const def = definitions.get(t.indicator) ?? getIndicator(dataset, t.indicator);
       const actual = actualOf(t.indicator, t.unitCode);
       const actualValue = actual?.value ?? null;
       const rate = (lookup: (id: string, unit: string, y: number) => number | null) =>
         def.kind === 'rate'
           ? computeRate(
-              rateNumerator(dataset, def, t.unitCode, year, lookup),
-              denominatorOf(dataset, def, t.unitCode, year, lookup),
+              indexedRateNumerator(index, def, t.unitCode, year, lookup),
+              indexedDenominatorOf(index, def, t.unitCode, year, lookup),
               def.decimals,
               def.rounding,
             )

@@ -1,16 +1,17 @@
 import { loadUnits } from '@nguon/areas';
 import {
   agreesWithPrinted,
-  denominatorOf,
+  indexDataset,
+  indexedDenominatorOf,
+  indexedRateNumerator,
+  indexedTarget,
   levelOfCode,
   printedDecimals,
-  rateNumerator,
   rawRate,
   roundTo,
   sumPresent,
-  targetValue,
 } from './compute';
-import type { Dataset, Finding, IndicatorDefinition, UnitScope } from './model';
+import type { Dataset, Finding, IndicatorDefinition, PublishedFigure, Target, UnitScope } from './model';
 import { isWardOrTown, type UnitRegistryLike } from './registry';
 
 /**
@@ -57,17 +58,42 @@ const r2 = (x: number) => roundTo(x, 2);
  */
 export function validateDataset(dataset: Dataset, options: ValidateOptions = {}): Finding[] {
   const findings: Finding[] = [];
+  // Every lookup below goes through maps built once here: the checks are linear in the size of the
+  // plan, not quadratic (a national plan has ~70,000 targets). The maps keep what Array.find and
+  // Array.filter would give: first match, dataset order.
+  const index = indexDataset(dataset);
   const unitOrder = new Map(dataset.units.map((u, i) => [u.code, i]));
-  const lookup = (id: string, unit: string, year: number) => targetValue(dataset, id, unit, year);
-  const unitName = (code: string) => dataset.units.find((u) => u.code === code)?.name ?? code;
+  const lookup = (id: string, unit: string, year: number) =>
+    indexedTarget(index, id, unit, year)?.value ?? null;
+  const unitName = (code: string) => index.units.get(code)?.name ?? code;
   // The indicator a universe belongs to: the one whose table row the universe is printed on.
-  const indicatorFor = (u: { scope: UnitScope; ref: string }) =>
-    dataset.indicators.find((d) => d.refs.some((r) => u.ref === r || u.ref.startsWith(`${r}.`)))?.id ??
-    dataset.indicators.find(
-      (d) => d.denominator && 'universe' in d.denominator && d.denominator.universe === u.scope,
-    )?.id ??
-    dataset.indicators[0]?.id ??
-    'unknown';
+  const indicatorByUniverse = new Map<string, string>();
+  const indicatorFor = (u: { scope: UnitScope; ref: string }) => {
+    const key = `${u.scope}\u0000${u.ref}`;
+    let id = indicatorByUniverse.get(key);
+    if (id === undefined) {
+      id =
+        dataset.indicators.find((d) => d.refs.some((r) => u.ref === r || u.ref.startsWith(`${r}.`)))?.id ??
+        dataset.indicators.find(
+          (d) => d.denominator && 'universe' in d.denominator && d.denominator.universe === u.scope,
+        )?.id ??
+        dataset.indicators[0]?.id ??
+        'unknown';
+      indicatorByUniverse.set(key, id);
+    }
+    return id;
+  };
+  // Published figures by (indicator, unit, year) and by (indicator, year), in dataset order.
+  const figuresOf = new Map<string, PublishedFigure[]>();
+  const figuresOfYear = new Map<string, PublishedFigure[]>();
+  for (const p of dataset.published) {
+    push(figuresOf, `${p.indicator}|${p.unitCode}|${p.year}`, p);
+    push(figuresOfYear, `${p.indicator}|${p.year}`, p);
+  }
+  const refOf = (indicator: string, unitCode: string, year: number): string | undefined => {
+    const figs = figuresOf.get(`${indicator}|${unitCode}|${year}`) ?? [];
+    return (figs.find((p) => p.count !== null) ?? figs[0])?.ref;
+  };
 
   // 1. Universes add up.
   const universes = new Map<string, { scope: UnitScope; unitCode: string; value: number; ref: string }>();
@@ -89,13 +115,15 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
     }
     if (!seen) universes.set(key, u);
   }
+  // Universes by (scope, parent of their unit), in the order of `universes`.
+  const universeParts = new Map<string, { value: number }[]>();
+  for (const u of universes.values()) {
+    const parent = index.units.get(u.unitCode)?.parent;
+    if (typeof parent === 'string') push(universeParts, `${u.scope}|${parent}`, u);
+  }
   for (const total of universes.values()) {
     if (levelOfCode(total.unitCode) !== 'province') continue;
-    const parts = [...universes.values()].filter(
-      (u) =>
-        u.scope === total.scope &&
-        dataset.units.find((x) => x.code === u.unitCode)?.parent === total.unitCode,
-    );
+    const parts = universeParts.get(`${total.scope}|${total.unitCode}`) ?? [];
     if (parts.length === 0) continue;
     const sum = parts.reduce((s, u) => s + u.value, 0);
     if (sum !== total.value) {
@@ -134,10 +162,11 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
   // 2. Universes against the registry at the snapshot.
   const registry = options.registry === undefined ? loadUnits() : options.registry;
   if (registry) {
+    const cached = cachedRegistry(registry);
     for (const u of universes.values()) {
       let counted: number | null;
       try {
-        counted = countInRegistry(registry, u.scope, u.unitCode, dataset.unitSnapshot);
+        counted = countInRegistry(cached, u.scope, u.unitCode, dataset.unitSnapshot);
       } catch {
         // The registry does not cover the snapshot (e.g. before its first date): nothing to compare.
         break;
@@ -162,16 +191,15 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
   for (const def of dataset.indicators) {
     for (const year of dataset.years) {
       for (const parent of dataset.units) {
-        const children = dataset.units.filter((u) => u.parent === parent.code);
-        const rows = children
-          .map((c) =>
-            dataset.targets.find((t) => t.indicator === def.id && t.unitCode === c.code && t.year === year),
-          )
-          .filter((t) => t !== undefined);
+        const children = index.children.get(parent.code);
+        if (!children) continue;
+        const rows: Target[] = [];
+        for (const c of children) {
+          const row = indexedTarget(index, def.id, c.code, year);
+          if (row !== undefined) rows.push(row);
+        }
         if (rows.length === 0) continue;
-        const total = dataset.targets.find(
-          (t) => t.indicator === def.id && t.unitCode === parent.code && t.year === year,
-        );
+        const total = indexedTarget(index, def.id, parent.code, year);
         if (total?.basis !== 'printed') continue;
         const sum = sumPresent(rows.map((t) => t.value));
         if (sum !== total.value) {
@@ -181,7 +209,7 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
             indicator: def.id,
             unitCode: parent.code,
             year,
-            ref: refOf(dataset, def.id, parent.code, year),
+            ref: refOf(def.id, parent.code, year),
             published: total.value,
             computed: sum,
             difference: sum === null || total.value === null ? null : sum - total.value,
@@ -193,15 +221,17 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
   }
 
   // 4. Printed rates against recomputed ones.
+  const definitions = new Map<string, IndicatorDefinition>();
+  for (const d of dataset.indicators) if (!definitions.has(d.id)) definitions.set(d.id, d);
   for (const fig of dataset.published) {
     if (fig.rate === null) continue;
-    const def = dataset.indicators.find((d) => d.id === fig.indicator);
+    const def = definitions.get(fig.indicator);
     if (def?.kind !== 'rate') continue;
     const items = def.counted === 'items';
     const numerator = items
-      ? rateNumerator(dataset, def, fig.unitCode, fig.year, lookup)
+      ? indexedRateNumerator(index, def, fig.unitCode, fig.year, lookup)
       : (fig.count ?? lookup(def.id, fig.unitCode, fig.year));
-    const denominator = denominatorOf(dataset, def, fig.unitCode, fig.year, lookup);
+    const denominator = indexedDenominatorOf(index, def, fig.unitCode, fig.year, lookup);
     const raw = rawRate(numerator, denominator);
     if (raw === null) continue;
     const decimals = printedDecimals(fig.printed);
@@ -221,12 +251,25 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
     }
   }
 
+  // Targets by indicator and by (indicator, unit), in dataset order.
+  const targetsOf = new Map<string, Target[]>();
+  const seriesOf = new Map<string, Map<string, Target[]>>();
+  for (const t of dataset.targets) {
+    push(targetsOf, t.indicator, t);
+    let byUnit = seriesOf.get(t.indicator);
+    if (!byUnit) {
+      byUnit = new Map();
+      seriesOf.set(t.indicator, byUnit);
+    }
+    push(byUnit, t.unitCode, t);
+  }
+
   // 5. Counts of units within their denominator.
   for (const def of dataset.indicators) {
     if (def.kind !== 'rate' || def.counted !== 'units') continue;
-    for (const t of sortedTargets(dataset, def, unitOrder)) {
+    for (const t of sortedTargets(targetsOf.get(def.id) ?? [], unitOrder)) {
       if (t.value === null) continue;
-      const denominator = denominatorOf(dataset, def, t.unitCode, t.year, lookup);
+      const denominator = indexedDenominatorOf(index, def, t.unitCode, t.year, lookup);
       if (denominator !== null && t.value > denominator) {
         findings.push({
           kind: 'count_exceeds_universe',
@@ -234,7 +277,7 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
           indicator: def.id,
           unitCode: t.unitCode,
           year: t.year,
-          ref: refOf(dataset, def.id, t.unitCode, t.year),
+          ref: refOf(def.id, t.unitCode, t.year),
           published: t.value,
           computed: denominator,
           difference: denominator - t.value,
@@ -246,9 +289,11 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
 
   // 6. Targets do not decrease.
   for (const def of dataset.indicators) {
+    const byUnit = seriesOf.get(def.id);
+    if (!byUnit) continue;
     for (const unit of dataset.units) {
-      const series = dataset.targets
-        .filter((t) => t.indicator === def.id && t.unitCode === unit.code && t.value !== null)
+      const series = (byUnit.get(unit.code) ?? [])
+        .filter((t) => t.value !== null)
         .sort((a, b) => a.year - b.year);
       for (let i = 1; i < series.length; i++) {
         const prev = series[i - 1]!;
@@ -260,7 +305,7 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
             indicator: def.id,
             unitCode: unit.code,
             year: cur.year,
-            ref: refOf(dataset, def.id, unit.code, cur.year),
+            ref: refOf(def.id, unit.code, cur.year),
             published: cur.value,
             computed: prev.value,
             difference: cur.value! - prev.value!,
@@ -272,19 +317,19 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
   }
 
   // 7. Missing targets, one finding per (indicator, year).
+  const targetsOfYear = new Map<string, Target[]>();
+  for (const t of dataset.targets) push(targetsOfYear, `${t.indicator}|${t.year}`, t);
   for (const def of dataset.indicators) {
     for (const year of dataset.years) {
-      const all = dataset.targets.filter((t) => t.indicator === def.id && t.year === year);
+      const all = targetsOfYear.get(`${def.id}|${year}`) ?? [];
       const missing = all.filter((t) => t.value === null);
       if (missing.length === 0) continue;
       const only = missing.length === 1 ? missing[0]!.unitCode : undefined;
+      const missingUnits = new Set(missing.map((m) => m.unitCode));
       const printed = [
         ...new Set(
-          dataset.published
-            .filter(
-              (p) =>
-                p.indicator === def.id && p.year === year && missing.some((m) => m.unitCode === p.unitCode),
-            )
+          (figuresOfYear.get(`${def.id}|${year}`) ?? [])
+            .filter((p) => missingUnits.has(p.unitCode))
             .map((p) => (p.printed === '' ? 'blank' : `"${p.printed}"`)),
         ),
       ];
@@ -304,17 +349,53 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
   return findings;
 }
 
-function sortedTargets(dataset: Dataset, def: IndicatorDefinition, order: Map<string, number>) {
-  return dataset.targets
-    .filter((t) => t.indicator === def.id)
-    .sort((a, b) => (order.get(a.unitCode) ?? 1e9) - (order.get(b.unitCode) ?? 1e9) || a.year - b.year);
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
-function refOf(dataset: Dataset, indicator: string, unitCode: string, year: number): string | undefined {
-  const figs = dataset.published.filter(
-    (p) => p.indicator === indicator && p.unitCode === unitCode && p.year === year,
+function sortedTargets(targets: readonly Target[], order: Map<string, number>): Target[] {
+  return [...targets].sort(
+    (a, b) => (order.get(a.unitCode) ?? 1e9) - (order.get(b.unitCode) ?? 1e9) || a.year - b.year,
   );
-  return (figs.find((p) => p.count !== null) ?? figs[0])?.ref;
+}
+
+/**
+ * A view of a registry that remembers each `get` and `descendants` answer (and error) for the
+ * length of one validation: the same province is asked about for several scopes.
+ */
+function cachedRegistry(registry: UnitRegistryLike): UnitRegistryLike {
+  const gets = new Map<string, { value: ReturnType<UnitRegistryLike['get']> } | { error: unknown }>();
+  const descendants = new Map<
+    string,
+    { value: ReturnType<UnitRegistryLike['descendants']> } | { error: unknown }
+  >();
+  const remember = <T>(
+    map: Map<string, { value: T } | { error: unknown }>,
+    key: string,
+    compute: () => T,
+  ): T => {
+    let entry = map.get(key);
+    if (!entry) {
+      try {
+        entry = { value: compute() };
+      } catch (error) {
+        entry = { error };
+      }
+      map.set(key, entry);
+    }
+    if ('error' in entry) throw entry.error;
+    return entry.value;
+  };
+  return {
+    get: (code, at) => remember(gets, `${code}\u0000${at}`, () => registry.get(code, at)),
+    descendants: (code, at, options) =>
+      remember(descendants, `${code}\u0000${at}\u0000${options?.level ?? ''}`, () =>
+        registry.descendants(code, at, options),
+      ),
+    explainMapping: (code, options) => registry.explainMapping(code, options),
+  };
 }
 
 /**

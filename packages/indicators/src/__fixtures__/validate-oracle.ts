@@ -1,0 +1,321 @@
+// Test-only oracle: validateDataset as it was before the indexed rewrite (linear searches inside loops).
+// The property test in validate.test.ts checks that the indexed implementation gives the same findings.
+import { loadUnits } from '@nguon/areas';
+import {
+  agreesWithPrinted,
+  denominatorOf,
+  levelOfCode,
+  printedDecimals,
+  rateNumerator,
+  rawRate,
+  roundTo,
+  sumPresent,
+  targetValue,
+} from '../compute';
+import type { Dataset, Finding, IndicatorDefinition, UnitScope } from '../model';
+import type { UnitRegistryLike } from '../registry';
+import { countInRegistry } from '../validate';
+
+/**
+ * Options of {@link validateDataset}.
+ *
+ * @example
+ * ```ts
+ * const options: ValidateOptions = { registry: null }; // skip the unit registry
+ * ```
+ */
+interface ValidateOptions {
+  /**
+   * Unit registry to compare printed universes with the units in force at the dataset's snapshot;
+   * `loadUnits()` from `@nguon/areas` by default. `null` skips `universe_mismatch`, as does a
+   * snapshot the registry does not cover (before 2024-09-01 for `@nguon/areas`).
+   */
+  registry?: UnitRegistryLike | null;
+}
+
+const r2 = (x: number) => roundTo(x, 2);
+
+/**
+ * Checks the arithmetic of a plan and returns every discrepancy found (an empty list when all
+ * figures agree). Nothing is thrown for a discrepancy: a published plan is what it is, and the
+ * findings say where it disagrees with itself.
+ *
+ * Checks, in this order:
+ * 1. `breakdown_sum`: district universes add up to the province universe; wards/towns + communes
+ *    = commune-level units; a universe printed twice has one value.
+ * 2. `universe_mismatch`: printed universes equal the unit registry's counts at the snapshot.
+ * 3. `total_mismatch`: each printed province total equals the sum of its district rows.
+ * 4. `rate_mismatch`: each printed rate agrees with count ÷ denominator × 100 within half a unit of
+ *    its last printed digit (|computed − printed| ≤ 0.5·10^−d for d printed decimals). For an
+ *    indicator counting items, the count is the number of units having at least one item.
+ * 5. `count_exceeds_universe`: a count of units (not of items) is not above its denominator.
+ * 6. `decreasing`: targets do not fall from one year to the next.
+ * 7. `missing`: one warning per (indicator, year) with missing targets.
+ *
+ * @example
+ * ```ts
+ * const findings = validateDataset(getDataset('gia-lai-2024'));
+ * findings.filter((f) => f.kind === 'rate_mismatch');
+ * ```
+ */
+export function validateDatasetOracle(dataset: Dataset, options: ValidateOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  const unitOrder = new Map(dataset.units.map((u, i) => [u.code, i]));
+  const lookup = (id: string, unit: string, year: number) => targetValue(dataset, id, unit, year);
+  const unitName = (code: string) => dataset.units.find((u) => u.code === code)?.name ?? code;
+  // The indicator a universe belongs to: the one whose table row the universe is printed on.
+  const indicatorFor = (u: { scope: UnitScope; ref: string }) =>
+    dataset.indicators.find((d) => d.refs.some((r) => u.ref === r || u.ref.startsWith(`${r}.`)))?.id ??
+    dataset.indicators.find(
+      (d) => d.denominator && 'universe' in d.denominator && d.denominator.universe === u.scope,
+    )?.id ??
+    dataset.indicators[0]?.id ??
+    'unknown';
+
+  // 1. Universes add up.
+  const universes = new Map<string, { scope: UnitScope; unitCode: string; value: number; ref: string }>();
+  for (const u of dataset.universes) {
+    const key = `${u.scope}|${u.unitCode}`;
+    const seen = universes.get(key);
+    if (seen && seen.value !== u.value) {
+      findings.push({
+        kind: 'breakdown_sum',
+        severity: 'error',
+        indicator: indicatorFor(u),
+        unitCode: u.unitCode,
+        ref: u.ref,
+        published: u.value,
+        computed: seen.value,
+        difference: seen.value - u.value,
+        message: `${unitName(u.unitCode)}: the ${u.scope} universe is ${seen.value} at ${seen.ref} but ${u.value} at ${u.ref}`,
+      });
+    }
+    if (!seen) universes.set(key, u);
+  }
+  for (const total of universes.values()) {
+    if (levelOfCode(total.unitCode) !== 'province') continue;
+    const parts = [...universes.values()].filter(
+      (u) =>
+        u.scope === total.scope &&
+        dataset.units.find((x) => x.code === u.unitCode)?.parent === total.unitCode,
+    );
+    if (parts.length === 0) continue;
+    const sum = parts.reduce((s, u) => s + u.value, 0);
+    if (sum !== total.value) {
+      findings.push({
+        kind: 'breakdown_sum',
+        severity: 'error',
+        indicator: indicatorFor(total),
+        unitCode: total.unitCode,
+        ref: total.ref,
+        published: total.value,
+        computed: sum,
+        difference: sum - total.value,
+        message: `${unitName(total.unitCode)}: ${parts.length} unit rows of the ${total.scope} universe add up to ${sum}, printed total ${total.value}`,
+      });
+    }
+  }
+  for (const u of dataset.units) {
+    const all = universes.get(`commune_level|${u.code}`);
+    const wards = universes.get(`wards_towns|${u.code}`);
+    const communes = universes.get(`communes_only|${u.code}`);
+    if (all && wards && communes && wards.value + communes.value !== all.value) {
+      findings.push({
+        kind: 'breakdown_sum',
+        severity: 'error',
+        indicator: indicatorFor(all),
+        unitCode: u.code,
+        ref: all.ref,
+        published: all.value,
+        computed: wards.value + communes.value,
+        difference: wards.value + communes.value - all.value,
+        message: `${unitName(u.code)}: ${wards.value} wards/towns + ${communes.value} communes = ${wards.value + communes.value}, printed ${all.value} commune-level units`,
+      });
+    }
+  }
+
+  // 2. Universes against the registry at the snapshot.
+  const registry = options.registry === undefined ? loadUnits() : options.registry;
+  if (registry) {
+    for (const u of universes.values()) {
+      let counted: number | null;
+      try {
+        counted = countInRegistry(registry, u.scope, u.unitCode, dataset.unitSnapshot);
+      } catch {
+        // The registry does not cover the snapshot (e.g. before its first date): nothing to compare.
+        break;
+      }
+      if (counted !== null && counted !== u.value) {
+        findings.push({
+          kind: 'universe_mismatch',
+          severity: 'warning',
+          indicator: indicatorFor(u),
+          unitCode: u.unitCode,
+          ref: u.ref,
+          published: u.value,
+          computed: counted,
+          difference: counted - u.value,
+          message: `${unitName(u.unitCode)}: the plan counts ${u.value} ${u.scope} units, the unit registry has ${counted} on ${dataset.unitSnapshot}`,
+        });
+      }
+    }
+  }
+
+  // 3. Totals equal the sum of unit rows.
+  for (const def of dataset.indicators) {
+    for (const year of dataset.years) {
+      for (const parent of dataset.units) {
+        const children = dataset.units.filter((u) => u.parent === parent.code);
+        const rows = children
+          .map((c) =>
+            dataset.targets.find((t) => t.indicator === def.id && t.unitCode === c.code && t.year === year),
+          )
+          .filter((t) => t !== undefined);
+        if (rows.length === 0) continue;
+        const total = dataset.targets.find(
+          (t) => t.indicator === def.id && t.unitCode === parent.code && t.year === year,
+        );
+        if (total?.basis !== 'printed') continue;
+        const sum = sumPresent(rows.map((t) => t.value));
+        if (sum !== total.value) {
+          findings.push({
+            kind: 'total_mismatch',
+            severity: 'error',
+            indicator: def.id,
+            unitCode: parent.code,
+            year,
+            ref: refOf(dataset, def.id, parent.code, year),
+            published: total.value,
+            computed: sum,
+            difference: sum === null || total.value === null ? null : sum - total.value,
+            message: `${def.id} ${year}: ${rows.length} unit rows add up to ${sum ?? 'nothing (all missing)'}, printed total ${total.value ?? 'missing'}`,
+          });
+        }
+      }
+    }
+  }
+
+  // 4. Printed rates against recomputed ones.
+  for (const fig of dataset.published) {
+    if (fig.rate === null) continue;
+    const def = dataset.indicators.find((d) => d.id === fig.indicator);
+    if (def?.kind !== 'rate') continue;
+    const items = def.counted === 'items';
+    const numerator = items
+      ? rateNumerator(dataset, def, fig.unitCode, fig.year, lookup)
+      : (fig.count ?? lookup(def.id, fig.unitCode, fig.year));
+    const denominator = denominatorOf(dataset, def, fig.unitCode, fig.year, lookup);
+    const raw = rawRate(numerator, denominator);
+    if (raw === null) continue;
+    const decimals = printedDecimals(fig.printed);
+    if (!agreesWithPrinted(raw, fig.rate, decimals)) {
+      findings.push({
+        kind: 'rate_mismatch',
+        severity: 'error',
+        indicator: def.id,
+        unitCode: fig.unitCode,
+        year: fig.year,
+        ref: fig.ref,
+        published: fig.rate,
+        computed: r2(raw),
+        difference: r2(raw - fig.rate),
+        message: `${fig.ref} ${fig.year}: printed "${fig.printed}", but ${numerator} of ${denominator}${items ? ` (units with at least one of the ${fig.count ?? lookup(def.id, fig.unitCode, fig.year)} items)` : ''} is ${r2(raw)}% (allowed difference ±${roundTo(0.5 * 10 ** -decimals, decimals + 1)})`,
+      });
+    }
+  }
+
+  // 5. Counts of units within their denominator.
+  for (const def of dataset.indicators) {
+    if (def.kind !== 'rate' || def.counted !== 'units') continue;
+    for (const t of sortedTargets(dataset, def, unitOrder)) {
+      if (t.value === null) continue;
+      const denominator = denominatorOf(dataset, def, t.unitCode, t.year, lookup);
+      if (denominator !== null && t.value > denominator) {
+        findings.push({
+          kind: 'count_exceeds_universe',
+          severity: 'error',
+          indicator: def.id,
+          unitCode: t.unitCode,
+          year: t.year,
+          ref: refOf(dataset, def.id, t.unitCode, t.year),
+          published: t.value,
+          computed: denominator,
+          difference: denominator - t.value,
+          message: `${unitName(t.unitCode)} ${t.year}: ${t.value} ${def.id} units, but only ${denominator} to count among`,
+        });
+      }
+    }
+  }
+
+  // 6. Targets do not decrease.
+  for (const def of dataset.indicators) {
+    for (const unit of dataset.units) {
+      const series = dataset.targets
+        .filter((t) => t.indicator === def.id && t.unitCode === unit.code && t.value !== null)
+        .sort((a, b) => a.year - b.year);
+      for (let i = 1; i < series.length; i++) {
+        const prev = series[i - 1]!;
+        const cur = series[i]!;
+        if (cur.value! < prev.value!) {
+          findings.push({
+            kind: 'decreasing',
+            severity: 'warning',
+            indicator: def.id,
+            unitCode: unit.code,
+            year: cur.year,
+            ref: refOf(dataset, def.id, unit.code, cur.year),
+            published: cur.value,
+            computed: prev.value,
+            difference: cur.value! - prev.value!,
+            message: `${unitName(unit.code)}: ${def.id} falls from ${prev.value} in ${prev.year} to ${cur.value} in ${cur.year}`,
+          });
+        }
+      }
+    }
+  }
+
+  // 7. Missing targets, one finding per (indicator, year).
+  for (const def of dataset.indicators) {
+    for (const year of dataset.years) {
+      const all = dataset.targets.filter((t) => t.indicator === def.id && t.year === year);
+      const missing = all.filter((t) => t.value === null);
+      if (missing.length === 0) continue;
+      const only = missing.length === 1 ? missing[0]!.unitCode : undefined;
+      const printed = [
+        ...new Set(
+          dataset.published
+            .filter(
+              (p) =>
+                p.indicator === def.id && p.year === year && missing.some((m) => m.unitCode === p.unitCode),
+            )
+            .map((p) => (p.printed === '' ? 'blank' : `"${p.printed}"`)),
+        ),
+      ];
+      findings.push({
+        kind: 'missing',
+        severity: 'warning',
+        indicator: def.id,
+        ...(only === undefined ? {} : { unitCode: only }),
+        year,
+        published: null,
+        computed: null,
+        difference: null,
+        message: `${def.id} ${year}: no target for ${missing.length} of ${all.length} unit(s)${printed.length > 0 ? ` (printed ${printed.join(' or ')})` : ''}`,
+      });
+    }
+  }
+  return findings;
+}
+
+function sortedTargets(dataset: Dataset, def: IndicatorDefinition, order: Map<string, number>) {
+  return dataset.targets
+    .filter((t) => t.indicator === def.id)
+    .sort((a, b) => (order.get(a.unitCode) ?? 1e9) - (order.get(b.unitCode) ?? 1e9) || a.year - b.year);
+}
+
+function refOf(dataset: Dataset, indicator: string, unitCode: string, year: number): string | undefined {
+  const figs = dataset.published.filter(
+    (p) => p.indicator === indicator && p.unitCode === unitCode && p.year === year,
+  );
+  return (figs.find((p) => p.count !== null) ?? figs[0])?.ref;
+}
