@@ -3,8 +3,8 @@ import type { Bulletin } from './schema';
 /**
  * Sample: an emergency flood warning from the Gia Lai provincial People's Committee, in Vietnamese
  * with a Jrai translation, for IP loudspeakers and electronic boards. Media URLs are illustrative (example.vn), the digests
- * are of no real file, and the target unit codes are illustrative too: `23566` is not in force on
- * 2025-07-01, so `checkBulletinUnits` reports it.
+ * are of no real file. The targets are two communes on the Ba river as of 2025-07-01, Phường Ayun Pa
+ * (`24044`) and Xã Ia Rbol (`24065`), so the sample also passes `checkBulletinUnits`.
  *
  * @example
  * ```ts
@@ -55,7 +55,7 @@ export const exampleFloodWarning: Bulletin = {
       },
     },
   ],
-  targets: { units: { at: '2025-07-01', codes: ['23563', '23566'] }, deviceGroups: ['gl-ayunpa-river'] },
+  targets: { units: { at: '2025-07-01', codes: ['24044', '24065'] }, deviceGroups: ['gl-ayunpa-river'] },
   schedule: {
     start: '2026-11-26T08:00:00Z',
     end: '2026-11-26T20:00:00Z',

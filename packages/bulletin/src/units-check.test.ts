@@ -11,11 +11,10 @@ import {
 const units = loadUnits();
 
 describe('unit codes against the registry', () => {
-  test('units in force on the snapshot and start days pass', () => {
+  test('both samples target units in force on their snapshot and start days', () => {
     expect(checkBulletinUnits(examplePolicyNotice, units)).toEqual([]);
-    const b: Bulletin = structuredClone(exampleFloodWarning);
-    b.targets = { units: { at: '2025-07-01', codes: ['24044', '24065'] } };
-    expect(checkBulletinUnits(b, units)).toEqual([]);
+    expect(checkBulletinUnits(exampleFloodWarning, units)).toEqual([]);
+    expect(safeParseBulletin(exampleFloodWarning, { units }).success).toBe(true);
   });
 
   test('a code unknown on the snapshot date is reported with its history', () => {

@@ -118,7 +118,7 @@ describe('a Vietnamese alert with VN-GSO geocodes', () => {
       status: 'draft',
       category: 'disaster_emergency',
       priority: 'emergency',
-      targets: { units: { at: '2026-11-26', codes: ['23563', '23566'] } },
+      targets: { units: { at: '2026-11-26', codes: ['24044', '24065'] } },
       schedule: { start: '2026-11-26T15:00:00+07:00', end: '2026-11-27T03:00:00+07:00' },
       issuer: { name: 'UBND tỉnh Gia Lai' },
     });
@@ -134,7 +134,7 @@ describe('a Vietnamese alert with VN-GSO geocodes', () => {
     const edited = {
       ...bulletin,
       priority: 'priority' as const,
-      targets: { units: { at: '2026-11-26', codes: ['23563', '23575'] } },
+      targets: { units: { at: '2026-11-26', codes: ['24044', '23575'] } },
     };
     const alert = bulletinToCap(edited, { cap });
     expect(alert.infos.map((i) => [i.urgency, i.severity])).toEqual([
@@ -142,7 +142,7 @@ describe('a Vietnamese alert with VN-GSO geocodes', () => {
       ['Expected', 'Moderate'],
     ]);
     for (const info of alert.infos)
-      expect(info.areas.flatMap((a) => a.geocodes.map((g) => g.value))).toEqual(['23563', '23575']);
+      expect(info.areas.flatMap((a) => a.geocodes.map((g) => g.value))).toEqual(['24044', '23575']);
     expect(alert.infos[0]?.areas[0]?.polygons).toHaveLength(1); // the polygon stays
     expect((await validateAgainstCapXsd(serializeCap(alert))).valid).toBe(true);
     expect(capToBulletin(serializeCap(alert)).bulletin.targets).toEqual(edited.targets);
