@@ -20,7 +20,8 @@ import type { RouteIndexEntry } from '../routes';
 
 /**
  * Every route without its schemas, keyed by operationId: method, path, roles and scope, content
- * types and statuses. It is what \`@nguon/api/lite\` builds and matches paths with, without zod.
+ * types, query keys, whether it answers a cursor page (\`list\`) and statuses. It is what
+ * \`@nguon/api/lite\` builds and matches paths with, without zod.
  *
  * @example
  * \`\`\`ts

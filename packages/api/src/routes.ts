@@ -812,11 +812,13 @@ export function getRoute<Op extends OperationId>(operationId: Op): (typeof ROUTE
 
 /**
  * A route without its schemas: what `ROUTE_INDEX` (in `@nguon/api/lite`) holds for each operation,
- * enough to build and match paths, check roles and pick content types without loading zod.
+ * enough to build and match paths, check roles, pick content types and know which routes take a
+ * query string (`query`) or answer a cursor page (`list`) without loading zod.
  *
  * @example
  * ```ts
  * const entry: RouteIndexEntry = ROUTE_INDEX.getBulletin;
+ * if (ROUTE_INDEX.listBulletins.list) console.log(ROUTE_INDEX.listBulletins.query); // ['cursor', 'limit', …]
  * ```
  */
 export interface RouteIndexEntry {
@@ -826,6 +828,13 @@ export interface RouteIndexEntry {
   readonly tags: readonly string[];
   readonly auth: RouteAuth;
   readonly request?: { readonly kind: RouteContent['kind']; readonly contentType: readonly string[] };
+  /**
+   * The query-string keys the route takes (`?cursor=&limit=&status=…`), in schema order; absent when
+   * the route takes no query.
+   */
+  readonly query?: readonly string[];
+  /** `true` when the route answers a cursor page `{items, nextCursor}` (pass `nextCursor` as `?cursor=`). */
+  readonly list?: true;
   readonly success: {
     readonly status: RouteSuccess['status'];
     readonly kind?: RouteContent['kind'];
@@ -835,12 +844,25 @@ export interface RouteIndexEntry {
   readonly errors: readonly number[];
 }
 
+/** Whether a response schema is a cursor page: an object of exactly `items` (an array) and `nextCursor`. */
+function isPageSchema(schema: z.ZodType | undefined): boolean {
+  if (!(schema instanceof z.ZodObject)) return false;
+  const keys = Object.keys(schema.shape).sort();
+  return (
+    keys.length === 2 &&
+    keys[0] === 'items' &&
+    keys[1] === 'nextCursor' &&
+    schema.shape.items instanceof z.ZodArray
+  );
+}
+
 /**
  * The schema-free part of a route, as stored in `ROUTE_INDEX`.
  *
  * @example
  * ```ts
  * routeIndexOf(ROUTES.importCap).request; // { kind: 'text', contentType: ['application/cap+xml', 'application/xml'] }
+ * routeIndexOf(ROUTES.listBulletins).list; // true, and .query lists 'cursor', 'limit' and the filters
  * ```
  */
 export function routeIndexOf(route: RouteSpec): RouteIndexEntry {
@@ -852,6 +874,8 @@ export function routeIndexOf(route: RouteSpec): RouteIndexEntry {
     tags: [...route.tags],
     auth: route.auth,
     ...(route.body ? { request: { kind: route.body.kind, contentType: [...route.body.contentType] } } : {}),
+    ...(route.query ? { query: Object.keys(route.query.shape) } : {}),
+    ...(isPageSchema(content?.schema) ? { list: true as const } : {}),
     success: {
       status: route.success.status,
       ...(content ? { kind: content.kind, contentType: [...content.contentType] } : {}),

@@ -3,7 +3,8 @@ import type { RouteIndexEntry } from '../routes';
 
 /**
  * Every route without its schemas, keyed by operationId: method, path, roles and scope, content
- * types and statuses. It is what `@nguon/api/lite` builds and matches paths with, without zod.
+ * types, query keys, whether it answers a cursor page (`list`) and statuses. It is what
+ * `@nguon/api/lite` builds and matches paths with, without zod.
  *
  * @example
  * ```ts
@@ -109,6 +110,14 @@ export const ROUTE_INDEX = {
         "A-S4"
       ]
     },
+    "query": [
+      "cursor",
+      "limit",
+      "unit",
+      "kind",
+      "online"
+    ],
+    "list": true,
     "success": {
       "status": 200,
       "kind": "json",
@@ -328,6 +337,17 @@ export const ROUTE_INDEX = {
         "A-S4"
       ]
     },
+    "query": [
+      "cursor",
+      "limit",
+      "status",
+      "unit",
+      "priority",
+      "category",
+      "from",
+      "to"
+    ],
+    "list": true,
     "success": {
       "status": 200,
       "kind": "json",
@@ -777,6 +797,14 @@ export const ROUTE_INDEX = {
         "A-S4"
       ]
     },
+    "query": [
+      "cursor",
+      "limit",
+      "unit",
+      "status",
+      "bulletinId"
+    ],
+    "list": true,
     "success": {
       "status": 200,
       "kind": "json",
@@ -843,6 +871,15 @@ export const ROUTE_INDEX = {
         "A-P1"
       ]
     },
+    "query": [
+      "cursor",
+      "limit",
+      "at",
+      "parent",
+      "level",
+      "q"
+    ],
+    "list": true,
     "success": {
       "status": 200,
       "kind": "json",
@@ -926,6 +963,11 @@ export const ROUTE_INDEX = {
         "A-S4"
       ]
     },
+    "query": [
+      "cursor",
+      "limit"
+    ],
+    "list": true,
     "success": {
       "status": 200,
       "kind": "json",
@@ -997,6 +1039,10 @@ export const ROUTE_INDEX = {
         "A-S4"
       ]
     },
+    "query": [
+      "year",
+      "unit"
+    ],
     "success": {
       "status": 200,
       "kind": "json",
@@ -1073,6 +1119,11 @@ export const ROUTE_INDEX = {
         "A-S4"
       ]
     },
+    "query": [
+      "from",
+      "to",
+      "unit"
+    ],
     "success": {
       "status": 200,
       "kind": "json",
@@ -1108,6 +1159,9 @@ export const ROUTE_INDEX = {
         "A-S4"
       ]
     },
+    "query": [
+      "unit"
+    ],
     "success": {
       "status": 200,
       "kind": "json",
