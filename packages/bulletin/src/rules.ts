@@ -122,10 +122,8 @@ export function contentRules(content: ContentFields, report: RuleReport): void {
   }
 }
 
-/** At least one target, and no duplicate codes, groups or devices. */
+/** No duplicate codes, groups or devices (at least one target is a workflow rule, see bulletinRules). */
 export function targetsRules(targets: TargetsFields, report: RuleReport): void {
-  if (!targets.units && !targets.deviceGroups?.length && !targets.devices?.length)
-    report([], 'expected at least one target: units.codes, deviceGroups or devices');
   duplicates(report, targets.units?.codes, ['units', 'codes'], (v) => v);
   duplicates(report, targets.deviceGroups, ['deviceGroups'], (v) => v);
   duplicates(report, targets.devices, ['devices'], (v) => v);
@@ -194,13 +192,22 @@ export function bulletinRules(b: BulletinFields, report: RuleReport): void {
         'channel board needs something to show in each content: "text", "images" or "video"',
       );
   });
-  if (langs.size > 0 && !vietnamese) {
+  // A draft may still lack a Vietnamese content and targets (e.g. an imported foreign CAP alert);
+  // both are required from submission on.
+  const submitted = b.status !== 'draft';
+  if (submitted && langs.size > 0 && !vietnamese) {
     report(
       ['contents'],
       `expected a Vietnamese ("vi") content, found only ${[...langs.keys()].map((l) => `"${l}"`).join(', ')}` +
         (langs.has('vn') ? ' ("vn" is not a language tag for Vietnamese: use "vi")' : ''),
     );
   }
+  const t = b.targets;
+  if (submitted && !t.units && !t.deviceGroups?.length && !t.devices?.length)
+    report(
+      ['targets'],
+      `status ${b.status} needs at least one target: units.codes, deviceGroups or devices (only a draft may have none)`,
+    );
   if (b.priority === 'emergency') {
     if (!EMERGENCY_CATEGORIES.has(b.category))
       report(

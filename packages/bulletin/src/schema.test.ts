@@ -115,6 +115,17 @@ describe('cross-field rules', () => {
     ]);
   });
 
+  test('a draft may lack the Vietnamese content and targets, as an imported foreign alert does', () => {
+    const draft = clone(examplePolicyNotice);
+    draft.contents = [{ lang: 'en-CA', title: 'Special weather statement', text: 'Heavy rain is expected.' }];
+    draft.targets = {};
+    expect(problems(draft)).toEqual([]);
+    expect(problems({ ...draft, status: 'submitted' })).toEqual([
+      '$.contents: expected a Vietnamese ("vi") content, found only "en-ca"',
+      '$.targets: status submitted needs at least one target: units.codes, deviceGroups or devices (only a draft may have none)',
+    ]);
+  });
+
   test('emergency bulletins need an end, a fitting category, no windows and a device channel', () => {
     const b = clone(exampleFloodWarning);
     b.category = 'policy';
@@ -169,11 +180,14 @@ describe('cross-field rules', () => {
     ]);
   });
 
-  test('targets need at least one entry and no duplicates', () => {
+  test('targets need at least one entry from submission on, and no duplicates', () => {
     const b = clone(examplePolicyNotice);
     b.targets = {};
+    expect(problems(b)).toEqual([]); // a draft may have no target yet
+    b.status = 'submitted';
+    b.submittedAt = '2026-11-26T03:00:00Z';
     expect(problems(b)).toEqual([
-      '$.targets: expected at least one target: units.codes, deviceGroups or devices',
+      '$.targets: status submitted needs at least one target: units.codes, deviceGroups or devices (only a draft may have none)',
     ]);
     b.targets = { devices: ['radio-1', 'radio-1'] };
     expect(problems(b)).toEqual(['$.targets.devices[1]: duplicate value "radio-1", already at index 0']);

@@ -210,7 +210,8 @@ export const BulletinContentSchema = z
 
 /**
  * Who receives the bulletin: administrative units (with the date of the unit list the codes come
- * from, since codes change with reorganisations), device groups and single devices. At least one.
+ * from, since codes change with reorganisations), device groups and single devices. A bulletin needs at
+ * least one from `submitted` on (checked by {@link BulletinSchema}); a draft may have none yet.
  *
  * @example
  * ```ts
@@ -343,7 +344,7 @@ export const OriginSchema = z
 /**
  * The essential-information bulletin (bản tin thông tin thiết yếu). Besides each field's own shape it
  * enforces the cross-field rules listed in the package README (unique languages, a Vietnamese
- * content, emergency requirements, workflow and time order).
+ * content and a target from `submitted` on, emergency requirements, workflow and time order).
  *
  * @example
  * ```ts

@@ -100,7 +100,7 @@ describe('nguon cap import', () => {
     expect(JSON.parse(result.stdout).contents[0].title).toBe('Avertissement de crue émis');
   });
 
-  test('warns when the draft still needs work (a foreign alert)', async () => {
+  test('a foreign alert (no Vietnamese, no unit codes) imports as a valid draft without warnings', async () => {
     const foreign = ALERT.replace('<language>vi</language>', '<language>en-CA</language>').replace(
       /<geocode>.*<\/geocode>/,
       '',
@@ -108,8 +108,23 @@ describe('nguon cap import', () => {
     const cwd = workspace({ 'alert.xml': foreign });
     const result = await run(['cap', 'import', 'alert.xml'], cwd);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).contents[0].lang).toBe('en-CA');
-    expect(result.stderr).toContain('alert.xml: $.contents: expected a Vietnamese ("vi") content');
+    expect(result.stderr).toBe('');
+    writeFileSync(join(cwd, 'draft.json'), result.stdout);
+    const validated = await run(['bulletin', 'validate', 'draft.json', '--no-units'], cwd);
+    expect(validated.stderr).toBe('');
+    expect(validated.code).toBe(0);
+  });
+
+  test('warns when the draft breaks a rule that drafts must keep too', async () => {
+    const instant = ALERT.replace(
+      '<expires>2026-11-27T03:00:00+07:00</expires>',
+      '<expires>2026-11-26T15:00:00+07:00</expires>',
+    );
+    const cwd = workspace({ 'alert.xml': instant });
+    const result = await run(['cap', 'import', 'alert.xml'], cwd);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('alert.xml: imported as a draft bulletin that still needs work');
+    expect(result.stderr).toContain('alert.xml: $.schedule.end: expected end after start');
   });
 });
 
