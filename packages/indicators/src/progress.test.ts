@@ -1,5 +1,8 @@
 import { loadUnits } from '@nguon/areas';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { aggregateActualsOracle, progressOracle } from './__fixtures__/progress-oracle';
+import { randomPlanWithActuals } from './__fixtures__/random-plan';
 import { getDataset } from './datasets/index';
 import { IndicatorsError } from './errors';
 import type { Actual } from './model';
@@ -165,6 +168,50 @@ describe('progress', () => {
   it('rejects a year outside the plan', () => {
     expect(() => progress(ds, [], 2026)).toThrow(
       /expected one of the dataset years 2021, 2022, 2023, 2024, 2025, found 2026/,
+    );
+  });
+});
+
+describe('progress (indexed) against the linear-search oracle', () => {
+  it('gives exactly the same rows on generated plans and actuals', () => {
+    fc.assert(
+      fc.property(randomPlanWithActuals, ({ plan, actuals, year }) => {
+        expect(progress(plan, actuals, year, { registry: null })).toEqual(
+          progressOracle(plan, actuals, year, { registry: null }),
+        );
+        expect(aggregateActuals(plan, actuals, year, { registry: null })).toEqual(
+          aggregateActualsOracle(plan, actuals, year, { registry: null }),
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('gives the same rows on the Gia Lai plan with commune actuals placed through the registry', () => {
+    const communes = ['622', '623', '624'].flatMap((d) => registry.descendants(d, at, { level: 'commune' }));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            commune: fc.nat({ max: communes.length - 1 }),
+            indicator: fc.constantFrom('commune_radio', 'commune_radio_ict', 'ward_board'),
+            value: fc.option(fc.integer({ min: 0, max: 3 })),
+          }),
+          { maxLength: 30 },
+        ),
+        (drawn) => {
+          const actuals = drawn.map((a) => ({
+            indicator: a.indicator,
+            unitCode: communes[a.commune]!.code,
+            year: 2024,
+            value: a.value,
+          }));
+          expect(progress(ds, actuals, 2024, { registry })).toEqual(
+            progressOracle(ds, actuals, 2024, { registry }),
+          );
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 });

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { randomPlan } from './__fixtures__/random-plan';
+import { validateDatasetOracle } from './__fixtures__/validate-oracle';
 import { computeRate, rawRate, tolerance } from './compute';
+import { getDataset } from './datasets/index';
 import { type Dataset, type DatasetInput, parseDataset } from './model';
 import { validateDataset } from './validate';
 
@@ -161,5 +164,54 @@ describe('validateDataset (properties)', () => {
         );
       }),
     );
+  });
+});
+
+describe('validateDataset (indexed) against the linear-search oracle', () => {
+  it('gives exactly the same findings, in the same order, on generated plans', () => {
+    fc.assert(
+      fc.property(randomPlan, fc.boolean(), (plan, withRegistry) => {
+        const options = withRegistry ? {} : { registry: null };
+        expect(validateDataset(plan, options)).toEqual(validateDatasetOracle(plan, options));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('gives the same findings on the Gia Lai plan, as published and with figures altered', () => {
+    const ds = getDataset('gia-lai-2024');
+    expect(validateDataset(ds)).toEqual(validateDatasetOracle(ds));
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: -3, max: 3 }), fc.nat(), (pick, delta, u) => {
+        const altered = structuredClone(ds);
+        const t = altered.targets[pick % altered.targets.length]!;
+        t.value = t.value === null ? 1 : Math.max(0, t.value + delta);
+        const universe = altered.universes[u % altered.universes.length]!;
+        universe.value += delta;
+        expect(validateDataset(altered, { registry: null })).toEqual(
+          validateDatasetOracle(altered, { registry: null }),
+        );
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('meets every kind of finding on generated plans, so the comparison is not vacuous', () => {
+    const kinds = new Set<string>();
+    fc.assert(
+      fc.property(randomPlan, (plan) => {
+        for (const f of validateDataset(plan)) kinds.add(f.kind);
+      }),
+      { numRuns: 200, seed: 42 },
+    );
+    expect([...kinds].sort()).toEqual([
+      'breakdown_sum',
+      'count_exceeds_universe',
+      'decreasing',
+      'missing',
+      'rate_mismatch',
+      'total_mismatch',
+      'universe_mismatch',
+    ]);
   });
 });

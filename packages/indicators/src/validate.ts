@@ -251,9 +251,10 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
     }
   }
 
-  // Targets by indicator and by (indicator, unit), in dataset order.
+  // Targets by indicator, by (indicator, unit) and by (indicator, year), in dataset order.
   const targetsOf = new Map<string, Target[]>();
   const seriesOf = new Map<string, Map<string, Target[]>>();
+  const targetsOfYear = new Map<string, Map<number, Target[]>>();
   for (const t of dataset.targets) {
     push(targetsOf, t.indicator, t);
     let byUnit = seriesOf.get(t.indicator);
@@ -262,6 +263,12 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
       seriesOf.set(t.indicator, byUnit);
     }
     push(byUnit, t.unitCode, t);
+    let byYear = targetsOfYear.get(t.indicator);
+    if (!byYear) {
+      byYear = new Map();
+      targetsOfYear.set(t.indicator, byYear);
+    }
+    push(byYear, t.year, t);
   }
 
   // 5. Counts of units within their denominator.
@@ -292,9 +299,7 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
     const byUnit = seriesOf.get(def.id);
     if (!byUnit) continue;
     for (const unit of dataset.units) {
-      const series = (byUnit.get(unit.code) ?? [])
-        .filter((t) => t.value !== null)
-        .sort((a, b) => a.year - b.year);
+      const series = yearSeries(byUnit.get(unit.code));
       for (let i = 1; i < series.length; i++) {
         const prev = series[i - 1]!;
         const cur = series[i]!;
@@ -317,11 +322,9 @@ export function validateDataset(dataset: Dataset, options: ValidateOptions = {})
   }
 
   // 7. Missing targets, one finding per (indicator, year).
-  const targetsOfYear = new Map<string, Target[]>();
-  for (const t of dataset.targets) push(targetsOfYear, `${t.indicator}|${t.year}`, t);
   for (const def of dataset.indicators) {
     for (const year of dataset.years) {
-      const all = targetsOfYear.get(`${def.id}|${year}`) ?? [];
+      const all = targetsOfYear.get(def.id)?.get(year) ?? [];
       const missing = all.filter((t) => t.value === null);
       if (missing.length === 0) continue;
       const only = missing.length === 1 ? missing[0]!.unitCode : undefined;
@@ -355,10 +358,25 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** Targets by unit (in `order`, unknown units last) then year; a stable sort, as before. */
 function sortedTargets(targets: readonly Target[], order: Map<string, number>): Target[] {
-  return [...targets].sort(
-    (a, b) => (order.get(a.unitCode) ?? 1e9) - (order.get(b.unitCode) ?? 1e9) || a.year - b.year,
-  );
+  const keyed = targets.map((t) => ({ t, o: order.get(t.unitCode) ?? 1e9 }));
+  keyed.sort((a, b) => a.o - b.o || a.t.year - b.t.year);
+  return keyed.map((k) => k.t);
+}
+
+/** The non-missing targets of one (indicator, unit), by year (stable: equal years keep their order). */
+function yearSeries(targets: readonly Target[] | undefined): Target[] {
+  const series: Target[] = [];
+  if (!targets) return series;
+  let sorted = true;
+  for (const t of targets) {
+    if (t.value === null) continue;
+    const last = series[series.length - 1];
+    if (last && last.year > t.year) sorted = false;
+    series.push(t);
+  }
+  return sorted ? series : series.sort((a, b) => a.year - b.year);
 }
 
 /**
