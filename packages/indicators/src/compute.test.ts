@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fillTotalsOracle } from './__fixtures__/compute-oracle';
+import { randomPlan } from './__fixtures__/random-plan';
 import {
   agreesWithPrinted,
   computeRate,
@@ -154,5 +156,16 @@ describe('fillTotals', () => {
     // Printed totals stay as printed; missing-everywhere years stay missing.
     expect(fillTotals(ds).targets).toEqual(ds.targets);
     expect(targetValue(fillTotals(ds), 'ward_board', '64', 2021)).toBeNull();
+  });
+});
+
+describe('fillTotals (indexed) against the linear-search oracle', () => {
+  it('gives exactly the same plan on generated plans', () => {
+    fc.assert(
+      fc.property(randomPlan, (plan) => {
+        expect(fillTotals(plan)).toEqual(fillTotalsOracle(plan));
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -327,20 +327,41 @@ export function sumPresent(values: readonly (number | null)[]): number | null {
  */
 export function fillTotals(dataset: Dataset): Dataset {
   const targets = dataset.targets.map((t) => ({ ...t }));
+  // Lookups built once (first match, dataset order), kept up to date as totals are added.
+  const index = indexDataset({ ...dataset, targets });
   const find = (indicator: string, unitCode: string, year: number) =>
-    targets.find((t) => t.indicator === indicator && t.unitCode === unitCode && t.year === year);
+    indexedTarget(index, indicator, unitCode, year);
+  const add = (t: (typeof targets)[number]) => {
+    targets.push(t);
+    let byUnit = index.targets.get(t.indicator);
+    if (!byUnit) {
+      byUnit = new Map();
+      index.targets.set(t.indicator, byUnit);
+    }
+    let byYear = byUnit.get(t.unitCode);
+    if (!byYear) {
+      byYear = new Map();
+      byUnit.set(t.unitCode, byYear);
+    }
+    if (!byYear.has(t.year)) byYear.set(t.year, t);
+  };
   // Deepest parents first, so that a district filled from communes feeds its province.
+  const depths = new Map<string, number>();
   const depth = (code: string): number => {
-    const parent = dataset.units.find((u) => u.code === code)?.parent;
-    return parent ? 1 + depth(parent) : 0;
+    const known = depths.get(code);
+    if (known !== undefined) return known;
+    const parent = index.units.get(code)?.parent;
+    const d = parent ? 1 + depth(parent) : 0;
+    depths.set(code, d);
+    return d;
   };
   const parents = dataset.units
-    .filter((p) => dataset.units.some((u) => u.parent === p.code))
+    .filter((p) => index.children.has(p.code))
     .sort((a, b) => depth(b.code) - depth(a.code));
   for (const def of dataset.indicators) {
     if (def.kind === 'boolean') continue;
     for (const parent of parents) {
-      const children = dataset.units.filter((u) => u.parent === parent.code);
+      const children = index.children.get(parent.code) ?? [];
       for (const year of dataset.years) {
         const own = find(def.id, parent.code, year);
         if (own && own.value !== null) continue;
@@ -359,7 +380,7 @@ export function fillTotals(dataset: Dataset): Dataset {
           basis: 'summed' as const,
         };
         if (own) Object.assign(own, filled, note ? { note } : {});
-        else targets.push(note ? { ...filled, note } : filled);
+        else add(note ? { ...filled, note } : filled);
       }
     }
   }
