@@ -48,10 +48,15 @@ export function bulletinValidatorSource(): string {
   if (/\brequire\(/.test(code))
     throw new Error('the standalone validator must import nothing but code-points');
   // Only the verdict is used (zod explains failures), so the error objects ajv builds before each
-  // `return false` are dropped: it halves the code.
+  // `return false` are dropped: it halves the code. (The `anyOf` of the JSON values in `extensions`
+  // collects its alternatives' errors in local constants; those stay, since the code reads them.)
   const lines = code.split('\n');
-  const kept = lines.filter((line) => !/^validate\d+\.errors = \[\{instancePath.*\}\];$/.test(line));
-  if (kept.length === lines.length || kept.some((line) => line.includes('schemaPath')))
+  const returned = /^validate\d+\.errors = \[\{instancePath.*\}\];$/;
+  const kept = lines.filter((line) => !returned.test(line));
+  if (
+    kept.length === lines.length ||
+    kept.some((line) => line.includes('schemaPath') && !/^const err\d+ = \{instancePath[,:]/.test(line))
+  )
     throw new Error('unexpected ajv output: cannot drop its error objects');
   return `${HEADER}${kept.join('\n')}\n`;
 }

@@ -7,3 +7,4 @@ import type * as validator from './generated/bulletin-validator';
 
 export const validate: typeof validator.validate = () => false;
 export const shapeBulletin: typeof shaper.shapeBulletin = (value) => value;
+export const NOT_JSON: typeof shaper.NOT_JSON = Symbol('not plain JSON') as typeof shaper.NOT_JSON;

@@ -187,6 +187,22 @@ describe('fast path of parseBulletin', () => {
     );
   });
 
+  test('extensions: JSON is copied as zod copies it; what zod refuses goes to zod', () => {
+    const b = structuredClone(examplePolicyNotice) as Record<string, unknown>;
+    b.extensions = JSON.parse('{"cap":{"z":[1,{"a":null}],"__proto__":{"x":1},"10":"ten"},"x-y":-0}');
+    expect(agree(b)).toBe('fast');
+    const parsed = safeParseBulletin(b);
+    expect(parsed.success && Object.keys(parsed.data.extensions?.cap as object)).toEqual(['10', 'z']);
+    b.extensions = { cap: { at: new Date(0) } };
+    expect(agree(b)).toBe('zod');
+    expect(issuesOf(b).map((i) => i.at)).toEqual(['$.extensions.cap']);
+    b.extensions = { CAP: {} };
+    expect(agree(b)).toBe('zod');
+    expect(issuesOf(b).map((i) => i.message)).toEqual([
+      expect.stringMatching(/^invalid key "CAP": expected a system name of lowercase letters/),
+    ]);
+  });
+
   test('lengths count code points, as zod does', () => {
     const b = structuredClone(examplePolicyNotice);
     b.contents[0]!.title = `Thông báo ${'😀'.repeat(290)}`; // 300 code points in 590 UTF-16 units

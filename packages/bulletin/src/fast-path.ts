@@ -3,7 +3,7 @@
 // typed value, and generated code builds the output the way zod builds it
 // (src/generated/bulletin-shaper.js). Anything refused here goes through zod, so results and error
 // messages are zod's; the property tests in fast-path.test.ts compare both paths.
-import { shapeBulletin } from './generated/bulletin-shaper';
+import { NOT_JSON, shapeBulletin } from './generated/bulletin-shaper';
 import { validate } from './generated/bulletin-validator';
 import { bulletinRulesPass } from './rules';
 import type { Bulletin } from './schema';
@@ -12,5 +12,10 @@ import type { Bulletin } from './schema';
 export function fastParseBulletin(input: unknown): Bulletin | undefined {
   if (!validate(input)) return undefined;
   if (!bulletinRulesPass(input as Bulletin)) return undefined;
-  return shapeBulletin(input) as Bulletin;
+  try {
+    return shapeBulletin(input) as Bulletin;
+  } catch (error) {
+    if (error === NOT_JSON) return undefined;
+    throw error;
+  }
 }

@@ -49,6 +49,8 @@ export function toBulletinIssues(issues: readonly z.core.$ZodIssue[]): BulletinI
     if (issue.code === 'invalid_type' && message.endsWith('received undefined')) {
       message = `required field is missing (expected ${issue.expected})`;
     }
+    if (issue.code === 'invalid_key')
+      message = `invalid key ${JSON.stringify(String(issue.path.at(-1)))}: ${issue.issues.map((i) => i.message).join('; ')}`;
     if (issue.code === 'unrecognized_keys')
       message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}: check the spelling`;
     return { path, at: formatPath(path), code: issue.code, message };

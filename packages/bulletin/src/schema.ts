@@ -342,6 +342,29 @@ export const OriginSchema = z
   .describe('Origin of an imported bulletin');
 
 /**
+ * Data of other systems that importers keep verbatim beside a bulletin, keyed by system name
+ * (lowercase letters, digits, `_` and `-`, e.g. `cap`), each value any JSON. Nothing in nguon reads
+ * it except the importer/exporter of that system: `capToBulletin` puts what a bulletin cannot hold
+ * (CAP scope, polygons, parameters…) under `extensions.cap`, and `bulletinToCap` writes it back.
+ *
+ * @example
+ * ```ts
+ * ExtensionsSchema.parse({ cap: { scope: 'Public', infos: [] } });
+ * ```
+ */
+export const ExtensionsSchema = z
+  .record(
+    z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9_-]{0,49}$/,
+        'expected a system name of lowercase letters, digits, "_" or "-" (at most 50), such as "cap"',
+      ),
+    z.json(),
+  )
+  .describe('Data of other systems kept verbatim by importers, keyed by system (e.g. "cap")');
+
+/**
  * The essential-information bulletin (bản tin thông tin thiết yếu). Besides each field's own shape it
  * enforces the cross-field rules listed in the package README (unique languages, a Vietnamese
  * content and a target from `submitted` on, emergency requirements, workflow and time order).
@@ -372,6 +395,7 @@ export const BulletinSchema = z
     publishedAt: DateTimeSchema.optional(),
     revokedAt: DateTimeSchema.optional(),
     revokeReason: z.string().min(1).max(2_000).optional(),
+    extensions: ExtensionsSchema.optional(),
   })
   .superRefine((b, ctx) => bulletinRules(b, reportTo(ctx)))
   .describe('Essential-information bulletin (bản tin thông tin thiết yếu)');
@@ -475,6 +499,15 @@ export type Issuer = z.output<typeof IssuerSchema>;
  * ```
  */
 export type Approval = z.output<typeof ApprovalSchema>;
+/**
+ * Data of other systems kept beside a bulletin, see {@link ExtensionsSchema}.
+ *
+ * @example
+ * ```ts
+ * const extensions: BulletinExtensions = { cap: { scope: 'Public' } };
+ * ```
+ */
+export type BulletinExtensions = z.output<typeof ExtensionsSchema>;
 /**
  * The origin of an imported bulletin, see {@link OriginSchema}.
  *

@@ -75,6 +75,17 @@ export function validBulletin(): fc.Arbitrary<Bulletin> {
       windows: fc.array(window, { maxLength: 3 }),
       codes: fc.uniqueArray(fc.stringMatching(/^\d{5}$/), { minLength: 1, maxLength: 5 }),
       devices: fc.uniqueArray(fc.stringMatching(/^radio-[0-9]{1,4}$/), { maxLength: 3 }),
+      // JSON as it comes from a file: no -0, and no "__proto__" key (which zod drops).
+      extensions: fc.option(
+        fc.dictionary(
+          fc.stringMatching(/^[a-z][a-z0-9_-]{0,9}$/),
+          fc
+            .jsonValue({ maxDepth: 3 })
+            .map((v) => JSON.parse(JSON.stringify(v).replaceAll('"__proto__"', '"proto"')) as unknown),
+          { maxKeys: 2 },
+        ),
+        { nil: undefined },
+      ),
     })
     .map((r) => {
       const start = new Date(Math.floor(r.startMs / 1000) * 1000);
@@ -134,6 +145,7 @@ export function validBulletin(): fc.Arbitrary<Bulletin> {
         publishedAt: published ? at(3) : undefined,
         revokedAt: r.status === 'revoked' ? at(4) : undefined,
         revokeReason: r.status === 'revoked' ? 'Thông tin đã cũ' : undefined,
+        extensions: r.extensions as Bulletin['extensions'],
       });
       return b;
     });

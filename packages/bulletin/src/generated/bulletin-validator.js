@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:nguon:bulletin:bulletin","type":"object","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},"version":{"type":"integer","minimum":1,"maximum":9007199254740991},"status":{"type":"string","enum":["draft","submitted","approved","rejected","published","revoked","expired"]},"category":{"type":"string","enum":["policy","local_development","socioeconomic_knowledge","security_order","disaster_emergency","exemplary_models","illegal_acts_prevention","other"]},"priority":{"type":"string","enum":["normal","priority","emergency"]},"channels":{"minItems":1,"type":"array","items":{"type":"string","enum":["radio_ip","board","newsletter","printed_material","propagandist","web_portal","social_media","sms"]}},"contents":{"minItems":1,"maxItems":30,"type":"array","items":{"type":"object","properties":{"lang":{"type":"string","pattern":"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"},"title":{"type":"string","maxLength":300,"pattern":"\\S"},"text":{"type":"string","maxLength":50000},"audio":{"type":"object","properties":{"url":{"type":"string","maxLength":2048,"pattern":"^https?:\\/\\/[^\\s/?#]+[^\\s]*$"},"mime":{"type":"string","pattern":"^[a-z]+\\/[a-z0-9][a-z0-9.+-]*$"},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"size":{"type":"integer","minimum":1,"maximum":9007199254740991},"durationSec":{"type":"number","exclusiveMinimum":0,"maximum":86400}},"required":["url","mime","sha256","size"],"additionalProperties":false},"images":{"maxItems":50,"type":"array","items":{"type":"object","properties":{"url":{"type":"string","maxLength":2048,"pattern":"^https?:\\/\\/[^\\s/?#]+[^\\s]*$"},"mime":{"type":"string","pattern":"^[a-z]+\\/[a-z0-9][a-z0-9.+-]*$"},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"size":{"type":"integer","minimum":1,"maximum":9007199254740991},"durationSec":{"type":"number","exclusiveMinimum":0,"maximum":86400}},"required":["url","mime","sha256","size"],"additionalProperties":false}},"video":{"type":"object","properties":{"url":{"type":"string","maxLength":2048,"pattern":"^https?:\\/\\/[^\\s/?#]+[^\\s]*$"},"mime":{"type":"string","pattern":"^[a-z]+\\/[a-z0-9][a-z0-9.+-]*$"},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"size":{"type":"integer","minimum":1,"maximum":9007199254740991},"durationSec":{"type":"number","exclusiveMinimum":0,"maximum":86400}},"required":["url","mime","sha256","size"],"additionalProperties":false},"tts":{"type":"object","properties":{"voice":{"type":"string","minLength":1,"maxLength":100},"rate":{"type":"number","minimum":0.5,"maximum":2}},"additionalProperties":false}},"required":["lang","title"],"additionalProperties":false}},"targets":{"type":"object","properties":{"units":{"type":"object","properties":{"at":{"type":"string","format":"date","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"},"codes":{"minItems":1,"maxItems":20000,"type":"array","items":{"type":"string","pattern":"^(\\d{2}|\\d{3}|\\d{5})$"}}},"required":["at","codes"],"additionalProperties":false},"deviceGroups":{"maxItems":1000,"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"}},"devices":{"maxItems":100000,"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"}}},"additionalProperties":false},"schedule":{"type":"object","properties":{"start":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"end":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"repeat":{"type":"object","properties":{"count":{"type":"integer","minimum":1,"maximum":1000},"intervalSec":{"type":"integer","minimum":0,"maximum":604800}},"required":["count","intervalSec"],"additionalProperties":false},"windows":{"maxItems":48,"type":"array","items":{"type":"object","properties":{"days":{"minItems":1,"maxItems":7,"type":"array","items":{"type":"integer","minimum":1,"maximum":7}},"from":{"type":"string","pattern":"^([01]\\d|2[0-3]):[0-5]\\d$"},"to":{"type":"string","pattern":"^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$"}},"required":["from","to"],"additionalProperties":false}}},"required":["start"],"additionalProperties":false},"issuer":{"type":"object","properties":{"name":{"type":"string","maxLength":300,"pattern":"\\S"},"unitCode":{"type":"string","pattern":"^(\\d{2}|\\d{3}|\\d{5})$"}},"required":["name"],"additionalProperties":false},"author":{"type":"object","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},"name":{"type":"string","maxLength":200,"pattern":"\\S"}},"required":["name"],"additionalProperties":false},"approvals":{"maxItems":100,"type":"array","items":{"type":"object","properties":{"by":{"type":"object","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},"name":{"type":"string","maxLength":200,"pattern":"\\S"}},"required":["name"],"additionalProperties":false},"role":{"type":"string","minLength":1,"maxLength":100},"decision":{"type":"string","enum":["approved","rejected"]},"at":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"note":{"type":"string","maxLength":2000}},"required":["by","decision","at"],"additionalProperties":false}},"origin":{"type":"object","properties":{"system":{"type":"string","minLength":1,"maxLength":50},"identifier":{"type":"string","minLength":1,"maxLength":500},"sender":{"type":"string","minLength":1,"maxLength":500},"sent":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}},"required":["system","identifier"],"additionalProperties":false},"createdAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"updatedAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"submittedAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"publishedAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"revokedAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"revokeReason":{"type":"string","minLength":1,"maxLength":2000}},"required":["id","version","status","category","priority","channels","contents","targets","schedule","issuer","author","createdAt"],"additionalProperties":false};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:nguon:bulletin:bulletin","type":"object","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},"version":{"type":"integer","minimum":1,"maximum":9007199254740991},"status":{"type":"string","enum":["draft","submitted","approved","rejected","published","revoked","expired"]},"category":{"type":"string","enum":["policy","local_development","socioeconomic_knowledge","security_order","disaster_emergency","exemplary_models","illegal_acts_prevention","other"]},"priority":{"type":"string","enum":["normal","priority","emergency"]},"channels":{"minItems":1,"type":"array","items":{"type":"string","enum":["radio_ip","board","newsletter","printed_material","propagandist","web_portal","social_media","sms"]}},"contents":{"minItems":1,"maxItems":30,"type":"array","items":{"type":"object","properties":{"lang":{"type":"string","pattern":"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"},"title":{"type":"string","maxLength":300,"pattern":"\\S"},"text":{"type":"string","maxLength":50000},"audio":{"type":"object","properties":{"url":{"type":"string","maxLength":2048,"pattern":"^https?:\\/\\/[^\\s/?#]+[^\\s]*$"},"mime":{"type":"string","pattern":"^[a-z]+\\/[a-z0-9][a-z0-9.+-]*$"},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"size":{"type":"integer","minimum":1,"maximum":9007199254740991},"durationSec":{"type":"number","exclusiveMinimum":0,"maximum":86400}},"required":["url","mime","sha256","size"],"additionalProperties":false},"images":{"maxItems":50,"type":"array","items":{"type":"object","properties":{"url":{"type":"string","maxLength":2048,"pattern":"^https?:\\/\\/[^\\s/?#]+[^\\s]*$"},"mime":{"type":"string","pattern":"^[a-z]+\\/[a-z0-9][a-z0-9.+-]*$"},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"size":{"type":"integer","minimum":1,"maximum":9007199254740991},"durationSec":{"type":"number","exclusiveMinimum":0,"maximum":86400}},"required":["url","mime","sha256","size"],"additionalProperties":false}},"video":{"type":"object","properties":{"url":{"type":"string","maxLength":2048,"pattern":"^https?:\\/\\/[^\\s/?#]+[^\\s]*$"},"mime":{"type":"string","pattern":"^[a-z]+\\/[a-z0-9][a-z0-9.+-]*$"},"sha256":{"type":"string","pattern":"^[0-9a-f]{64}$"},"size":{"type":"integer","minimum":1,"maximum":9007199254740991},"durationSec":{"type":"number","exclusiveMinimum":0,"maximum":86400}},"required":["url","mime","sha256","size"],"additionalProperties":false},"tts":{"type":"object","properties":{"voice":{"type":"string","minLength":1,"maxLength":100},"rate":{"type":"number","minimum":0.5,"maximum":2}},"additionalProperties":false}},"required":["lang","title"],"additionalProperties":false}},"targets":{"type":"object","properties":{"units":{"type":"object","properties":{"at":{"type":"string","format":"date","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"},"codes":{"minItems":1,"maxItems":20000,"type":"array","items":{"type":"string","pattern":"^(\\d{2}|\\d{3}|\\d{5})$"}}},"required":["at","codes"],"additionalProperties":false},"deviceGroups":{"maxItems":1000,"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"}},"devices":{"maxItems":100000,"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"}}},"additionalProperties":false},"schedule":{"type":"object","properties":{"start":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"end":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"repeat":{"type":"object","properties":{"count":{"type":"integer","minimum":1,"maximum":1000},"intervalSec":{"type":"integer","minimum":0,"maximum":604800}},"required":["count","intervalSec"],"additionalProperties":false},"windows":{"maxItems":48,"type":"array","items":{"type":"object","properties":{"days":{"minItems":1,"maxItems":7,"type":"array","items":{"type":"integer","minimum":1,"maximum":7}},"from":{"type":"string","pattern":"^([01]\\d|2[0-3]):[0-5]\\d$"},"to":{"type":"string","pattern":"^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$"}},"required":["from","to"],"additionalProperties":false}}},"required":["start"],"additionalProperties":false},"issuer":{"type":"object","properties":{"name":{"type":"string","maxLength":300,"pattern":"\\S"},"unitCode":{"type":"string","pattern":"^(\\d{2}|\\d{3}|\\d{5})$"}},"required":["name"],"additionalProperties":false},"author":{"type":"object","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},"name":{"type":"string","maxLength":200,"pattern":"\\S"}},"required":["name"],"additionalProperties":false},"approvals":{"maxItems":100,"type":"array","items":{"type":"object","properties":{"by":{"type":"object","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},"name":{"type":"string","maxLength":200,"pattern":"\\S"}},"required":["name"],"additionalProperties":false},"role":{"type":"string","minLength":1,"maxLength":100},"decision":{"type":"string","enum":["approved","rejected"]},"at":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"note":{"type":"string","maxLength":2000}},"required":["by","decision","at"],"additionalProperties":false}},"origin":{"type":"object","properties":{"system":{"type":"string","minLength":1,"maxLength":50},"identifier":{"type":"string","minLength":1,"maxLength":500},"sender":{"type":"string","minLength":1,"maxLength":500},"sent":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"}},"required":["system","identifier"],"additionalProperties":false},"createdAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"updatedAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"submittedAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"publishedAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"revokedAt":{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$"},"revokeReason":{"type":"string","minLength":1,"maxLength":2000},"extensions":{"type":"object","propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9_-]{0,49}$"},"additionalProperties":{"$ref":"#/$defs/__schema0"}}},"required":["id","version","status","category","priority","channels","contents","targets","schedule","issuer","author","createdAt"],"additionalProperties":false,"$defs":{"__schema0":{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"},{"type":"null"},{"type":"array","items":{"$ref":"#/$defs/__schema0"}},{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"$ref":"#/$defs/__schema0"}}]}}};
 const func1 = Object.prototype.hasOwnProperty;
 import { codePointLength as func2 } from '../code-points';
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$", "");
@@ -17,6 +17,195 @@ const pattern17 = new RegExp("^(\\d{2}|\\d{3}|\\d{5})$", "");
 const pattern20 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$", "");
 const pattern22 = new RegExp("^([01]\\d|2[0-3]):[0-5]\\d$", "");
 const pattern23 = new RegExp("^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$", "");
+const pattern37 = new RegExp("^[a-z][a-z0-9_-]{0,49}$", "");
+const schema32 = {"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"},{"type":"null"},{"type":"array","items":{"$ref":"#/$defs/__schema0"}},{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"$ref":"#/$defs/__schema0"}}]};
+const wrapper0 = {validate: validate21};
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate21.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(!((typeof data == "number") && (isFinite(data)))){
+const err1 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+const _errs5 = errors;
+if(typeof data !== "boolean"){
+const err2 = {instancePath,schemaPath:"#/anyOf/2/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid0 = valid0 || _valid0;
+const _errs7 = errors;
+if(data !== null){
+const err3 = {instancePath,schemaPath:"#/anyOf/3/type",keyword:"type",params:{type: "null"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid0 = valid0 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data)){
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs11 = errors;
+if(!(wrapper0.validate(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs11 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/anyOf/4/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs9 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items1 = true;
+}
+const _errs12 = errors;
+if(errors === _errs12){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const _errs14 = errors;
+if(typeof key0 !== "string"){
+const err5 = {instancePath,schemaPath:"#/anyOf/5/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid2 = _errs14 === errors;
+if(!valid2){
+const err6 = {instancePath,schemaPath:"#/anyOf/5/propertyNames",keyword:"propertyNames",params:{propertyName: key0}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+break;
+}
+}
+if(valid2){
+for(const key1 in data){
+const _errs17 = errors;
+if(!(wrapper0.validate(data[key1], {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs17 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/anyOf/5/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid0 = _errs12 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props2 = true;
+}
+if(!valid0){
+const err8 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate21.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate21.errors = vErrors;
+evaluated0.props = props2;
+evaluated0.items = items1;
+return errors === 0;
+}
+validate21.evaluated = {"dynamicProps":true,"dynamicItems":true};
+
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:nguon:bulletin:bulletin" */;
@@ -1934,6 +2123,77 @@ var valid0 = _errs177 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data81 = data.extensions;
+const _errs179 = errors;
+if(errors === _errs179){
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+for(const key16 in data81){
+const _errs181 = errors;
+if(errors === _errs181){
+if(typeof key16 === "string"){
+if(!pattern37.test(key16)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"#/properties/extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_-]{0,49}$"},propertyName:key16};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"#/properties/extensions/propertyNames/type",keyword:"type",params:{type: "string"},propertyName:key16};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var valid25 = _errs181 === errors;
+if(!valid25){
+const err2 = {instancePath:instancePath+"/extensions",schemaPath:"#/properties/extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key16}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate20.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid25){
+for(const key17 in data81){
+const _errs184 = errors;
+if(!(validate21(data81[key17], {instancePath:instancePath+"/extensions/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data81,parentDataProperty:key17,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+var valid26 = _errs184 === errors;
+if(!valid26){
+break;
+}
+}
+}
+}
+else {
+return false;
+}
+}
+var valid0 = _errs179 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
