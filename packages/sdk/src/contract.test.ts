@@ -57,6 +57,9 @@ describe('methods derived from the contract', () => {
   it('types inputs and outputs from RouteInput / RouteOutput', () => {
     expectTypeOf(client.bulletins.approve).parameter(0).toEqualTypeOf<{ id: string }>();
     expectTypeOf(client.cap.import).parameter(0).toEqualTypeOf<string>();
+    expectTypeOf(client.media.upload)
+      .parameter(0)
+      .toEqualTypeOf<Blob | ArrayBuffer | Uint8Array | ReadableStream<Uint8Array>>();
     expectTypeOf(client.cap.export).returns.resolves.toEqualTypeOf<string>();
     expectTypeOf(client.media.get).returns.resolves.toEqualTypeOf<ArrayBuffer>();
     expectTypeOf(client.operations.getMetrics).returns.resolves.toEqualTypeOf<string>();

@@ -37,8 +37,15 @@ export type MethodOf<Op extends OperationId> = Op extends `${infer A}${Capitaliz
 
 type In<Op extends OperationId> = RouteInput<Op>;
 type ParamsArg<Op extends OperationId> = In<Op> extends { params: infer X } ? [params: X] : [];
+type FileBody = Blob | ArrayBuffer | Uint8Array;
+// A file body may also be a stream (sent with `duplex: 'half'`), which the contract's type leaves out.
+type WithStream<X> = [X] extends [FileBody]
+  ? [FileBody] extends [X]
+    ? X | ReadableStream<Uint8Array>
+    : X
+  : X;
 type BodyArg<Op extends OperationId> =
-  In<Op> extends { body: infer X } ? (object extends X ? [body?: X] : [body: X]) : [];
+  In<Op> extends { body: infer X } ? (object extends X ? [body?: X] : [body: WithStream<X>]) : [];
 type QueryArg<Op extends OperationId> = 'query' extends keyof In<Op>
   ? object extends Pick<In<Op>, 'query'>
     ? [query?: In<Op>['query']]
