@@ -4,7 +4,7 @@
 // Baseline, same run: JSON.stringify + JSON.parse of the same dataset (the least work any tool that
 // reads the plan must do). Target (DESIGN.md / task): validate + report ≤ 1 s.
 // Run after `npx turbo run build --filter=@nguon/indicators`:  node bench/indicators.bench.mjs [provinces]
-import { getDataset, parseDataset, validateDataset } from '@nguon/indicators';
+import { getDataset, parseDataset, progress, validateDataset } from '@nguon/indicators';
 import { readDatasetXlsx, renderReport, writeDatasetXlsx } from '@nguon/indicators/node';
 
 const PROVINCES = Number(process.argv[2] ?? 34);
@@ -155,6 +155,16 @@ console.log(
 console.log(
   `indicators validate+report (national): ours ${ours.toFixed(0)} ms, baseline ${baseline.toFixed(1)} ms (JSON.stringify+parse of the same dataset), ratio ${(ours / baseline).toFixed(1)}× (target: ours ≤ 1000 ms)`,
 );
+
+// Not part of the target: progress of one year's commune actuals (every commune reports) against the plan.
+const actuals = dataset.targets
+  .filter((t) => t.year === 2024 && t.unitCode.length === 5)
+  .map((t) => ({ indicator: t.indicator, unitCode: t.unitCode, year: t.year, value: t.value }));
+let rows = 0;
+const progressMs = time(() => {
+  rows = progress(dataset, actuals, 2024, { registry: null }).length;
+}, 3);
+console.log(`  progress 2024 ${progressMs.toFixed(0)} ms (${actuals.length} commune actuals, ${rows} rows)`);
 
 // Not part of the target: the Excel round trip of the same plan, for the record.
 const x0 = performance.now();

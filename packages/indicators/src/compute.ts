@@ -408,10 +408,8 @@ export interface DatasetIndex {
   children: Map<string, DatasetUnit[]>;
   /** First target of each (indicator, unit code, year). */
   targets: Map<string, Map<string, Map<number, Target>>>;
-  /** First universe of each (scope, unit code) with `basis: 'printed'`. */
-  printedUniverses: Map<string, Universe>;
-  /** First universe of each (scope, unit code), any basis. */
-  anyUniverses: Map<string, Universe>;
+  /** First universe of each (scope, unit code) with `basis: 'printed'`, else of any basis. */
+  universes: Map<string, Map<string, Universe>>;
 }
 
 /**
@@ -447,17 +445,19 @@ export function indexDataset(dataset: Dataset): DatasetIndex {
     }
     if (!byYear.has(t.year)) byYear.set(t.year, t);
   }
-  const printedUniverses = new Map<string, Universe>();
-  const anyUniverses = new Map<string, Universe>();
+  const universes = new Map<string, Map<string, Universe>>();
   for (const u of dataset.universes) {
-    const key = universeKey(u.scope, u.unitCode);
-    if (!anyUniverses.has(key)) anyUniverses.set(key, u);
-    if (u.basis === 'printed' && !printedUniverses.has(key)) printedUniverses.set(key, u);
+    let byUnit = universes.get(u.scope);
+    if (!byUnit) {
+      byUnit = new Map();
+      universes.set(u.scope, byUnit);
+    }
+    const seen = byUnit.get(u.unitCode);
+    // The first printed one wins; until there is one, the first of any basis.
+    if (!seen || (seen.basis !== 'printed' && u.basis === 'printed')) byUnit.set(u.unitCode, u);
   }
-  return { units, children, targets, printedUniverses, anyUniverses };
+  return { units, children, targets, universes };
 }
-
-const universeKey = (scope: string, unitCode: string) => `${scope}\u0000${unitCode}`;
 
 /**
  * The first target of (indicator, unit, year) from an index, like `dataset.targets.find(...)`.
@@ -487,8 +487,7 @@ export function indexedTarget(
  * ```
  */
 export function indexedUniverseOf(index: DatasetIndex, scope: UnitScope, unitCode: string): number | null {
-  const key = universeKey(scope, unitCode);
-  const found = index.printedUniverses.get(key) ?? index.anyUniverses.get(key);
+  const found = index.universes.get(scope)?.get(unitCode);
   if (found) return found.value;
   const level = index.units.get(unitCode)?.level ?? levelOfCode(unitCode);
   if ((scope === 'district' && level === 'district') || (scope === 'province' && level === 'province'))
