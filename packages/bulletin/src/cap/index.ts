@@ -9,6 +9,7 @@ export {
   type CapToBulletinOptions,
   capToBulletin,
   categoryFromCap,
+  defaultCapSender,
   priorityFromCap,
   toCapDateTime,
   VN_GSO,

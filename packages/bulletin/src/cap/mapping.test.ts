@@ -12,6 +12,7 @@ import {
   CapError,
   capToBulletin,
   categoryFromCap,
+  defaultCapSender,
   parseCap,
   priorityFromCap,
   serializeCap,
@@ -44,15 +45,17 @@ describe('real alerts: import → export → re-import', () => {
     expect(first.bulletin.contents.map((c) => c.lang)).toEqual([
       ...new Set(original.infos.map((i) => i.language ?? 'en-US')),
     ]);
-    // A foreign alert is a draft that may lack the Vietnamese translation and unit targets until it is
-    // submitted. (The US alert still has an issue of its own: it expires the second it is sent.)
+    // A foreign alert is a valid draft: the Vietnamese translation and unit targets may wait until it
+    // is submitted.
     expect(first.bulletin.status).toBe('draft');
-    expect(first.issues.map((i) => i.at)).toEqual(
-      original.identifier.startsWith('PAAQ') ? ['$.schedule.end'] : [],
-    );
+    expect(first.issues).toEqual([]);
+    expect(first.bulletin.extensions).toEqual({ cap: first.cap });
 
-    const exported = bulletinToCap(first.bulletin, { cap: first.cap, allowIncomplete: true });
+    // The bulletin alone, as JSON, is enough to give the alert back.
+    const stored = JSON.parse(JSON.stringify(first.bulletin));
+    const exported = bulletinToCap(stored);
     expect(exported).toEqual(original);
+    expect(bulletinToCap(first.bulletin, { cap: first.cap })).toEqual(original);
     const out = serializeCap(exported);
     expect(await validateAgainstCapXsd(out)).toEqual({ valid: true, errors: [] });
 
@@ -107,6 +110,9 @@ describe('real alerts: import → export → re-import', () => {
   it('turns an Update into a later version and keeps instructions in the text', () => {
     const { bulletin } = capToBulletin(read('alerts/us-ntwc-tsunami-cancel-2013.xml'));
     expect(bulletin.version).toBe(4);
+    // It expires the second it is sent: no schedule.end (which must follow the start); the CAP
+    // expires stays in extensions.cap and is written back.
+    expect(bulletin.schedule).toEqual({ start: '2013-01-05T10:58:23-00:00' });
     expect(bulletin.priority).toBe('normal');
     expect(bulletin.contents[0]?.text).toMatch(/non-damaging levels\.\n\nRecommended Actions:/);
     expect(bulletin.contents[0]?.lang).toBe('en-US');
@@ -261,10 +267,37 @@ describe('native bulletins → CAP', () => {
     });
   });
 
-  it('needs a sender, references for an Update, and a valid bulletin', () => {
-    expect((errorOf(() => bulletinToCap(examplePolicyNotice)) as CapError).code).toBe('cap_unmappable');
-    const noRefs = errorOf(() => bulletinToCap(exampleFloodWarning, { sender: 'a@b.vn' }));
+  it('derives a sender from the issuer when none is given', () => {
+    expect(bulletinToCap(exampleFloodWarning).sender).toBe('urn:nguon:unit:52');
+    expect(bulletinToCap(examplePolicyNotice).sender).toBe('urn:nguon:unit:24065');
+    const noUnit = { ...examplePolicyNotice, issuer: { name: 'Sở Văn hóa, Thể thao và Du lịch Gia Lai' } };
+    expect(bulletinToCap(noUnit).sender).toBe('urn:nguon:issuer:so-van-hoa-the-thao-va-du-lich-gia-lai');
+    expect(bulletinToCap(noUnit, { sender: 'svhttdl@gialai.gov.vn' }).sender).toBe('svhttdl@gialai.gov.vn');
+    expect(defaultCapSender({ issuer: { name: 'ការិយាល័យ' } })).toMatch(/^urn:nguon:issuer:%E1/);
+  });
+
+  it('a later version is an Update only when the message it updates is given', () => {
+    const alert = bulletinToCap(exampleFloodWarning, { sender: 'a@b.vn' });
+    expect(alert).toMatchObject({
+      msgType: 'Alert',
+      identifier: `${exampleFloodWarning.id}.v2`,
+      references: [],
+    });
+  });
+
+  it('needs references for a Cancel, and a valid bulletin', () => {
+    const revoked = {
+      ...exampleFloodWarning,
+      status: 'revoked' as const,
+      revokedAt: '2026-11-26T09:00:00Z',
+      revokeReason: 'Nước đã rút',
+    };
+    const noRefs = errorOf(() => bulletinToCap(revoked, { sender: 'a@b.vn' }));
     expect(CapError.isInstance(noRefs) && noRefs.message).toMatch(/must name the earlier message/);
+    const broken = errorOf(() =>
+      bulletinToCap({ ...examplePolicyNotice, extensions: { cap: { infos: 'x' } } }),
+    );
+    expect(CapError.isInstance(broken) && broken.message).toMatch(/^\$\.extensions\.cap: expected the block/);
     const invalid = errorOf(() =>
       bulletinToCap({ ...examplePolicyNotice, contents: [] }, { sender: 'a@b.vn' }),
     );

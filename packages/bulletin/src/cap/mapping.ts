@@ -6,7 +6,10 @@ import {
 } from '../catalogues';
 import type { BulletinIssue } from '../errors';
 import { safeParseBulletin } from '../parse';
-import type { Bulletin, BulletinContent, MediaRef } from '../schema';
+import type { Bulletin, BulletinContent, BulletinExtensions, MediaRef } from '../schema';
+
+type JsonValue = BulletinExtensions[string];
+
 import { CapError, throwInvalid } from './errors';
 import type {
   CapAlert,
@@ -279,6 +282,7 @@ export function capToBulletin(input: string | CapAlert, options: CapToBulletinOp
   });
 
   const first = alert.infos[0] as CapInfo;
+  const start = first.effective ?? first.onset ?? alert.sent;
   const sentDay = alert.sent.slice(0, 10);
   const who = first.senderName ?? alert.sender;
   const bulletin: Bulletin = dropUndefined({
@@ -290,7 +294,7 @@ export function capToBulletin(input: string | CapAlert, options: CapToBulletinOp
     channels: options.channels ?? ['radio_ip', 'board'],
     contents,
     targets: unitCodes.length > 0 ? { units: { at: options.unitsAt ?? sentDay, codes: unitCodes } } : {},
-    schedule: dropUndefined({ start: first.effective ?? first.onset ?? alert.sent, end: first.expires }),
+    schedule: dropUndefined({ start, end: scheduleEnd(start, first.expires) }),
     issuer: { name: who },
     author: { name: who },
     origin: { system: 'cap', identifier: alert.identifier, sender: alert.sender, sent: alert.sent },
@@ -315,8 +319,18 @@ export function capToBulletin(input: string | CapAlert, options: CapToBulletinOp
     infos,
   });
   dropUndefined(cap);
+  bulletin.extensions = { cap: structuredClone(cap) as unknown as JsonValue };
   const checked = safeParseBulletin(bulletin);
   return { bulletin, cap, issues: checked.success ? [] : [...checked.error.issues] };
+}
+
+/**
+ * The bulletin's `schedule.end` for a CAP `expires`: absent when the alert expires no later than it
+ * starts (real feeds send such messages), since a bulletin's end must come after its start. The
+ * `expires` itself stays in `extensions.cap` and is written back on export.
+ */
+function scheduleEnd(start: string, expires: string | undefined): string | undefined {
+  return expires !== undefined && Date.parse(expires) > Date.parse(start) ? expires : undefined;
 }
 
 /**
@@ -328,9 +342,15 @@ export function capToBulletin(input: string | CapAlert, options: CapToBulletinOp
  * ```
  */
 export interface BulletinToCapOptions {
-  /** CAP `sender` (required unless the bulletin came from CAP: `origin.system === 'cap'`). */
+  /**
+   * CAP `sender`. Default: the imported sender for an unchanged imported alert, else
+   * {@link defaultCapSender} (from `issuer.unitCode`, or the issuer name of a native bulletin).
+   */
   sender?: string;
-  /** What `capToBulletin` kept; written back so that CAP → bulletin → CAP loses nothing. */
+  /**
+   * What `capToBulletin` kept (default: the bulletin's `extensions.cap`, where `capToBulletin` puts it);
+   * written back so that CAP → bulletin → CAP loses nothing.
+   */
   cap?: CapPassthrough;
   /** Earlier messages an Update or Cancel refers to (required for them unless `cap` has them). */
   references?: CapReference[];
@@ -413,10 +433,9 @@ export function bulletinToCap(input: Bulletin, options: BulletinToCapOptions = {
       );
     }
   }
-  const pt = options.cap;
+  const pt = options.cap ?? keptBlock(bulletin.extensions?.cap);
   const origin = bulletin.origin?.system === 'cap' ? bulletin.origin : undefined;
   const revoked = bulletin.status === 'revoked';
-  const nativeMsgType: CapMsgType = revoked ? 'Cancel' : bulletin.version > 1 ? 'Update' : 'Alert';
   // An imported bulletin still at the version and state it was imported in is the same CAP message;
   // once it has a new version or was revoked here, it is a new message that refers to the imported one.
   const importedVersion = pt ? (pt.msgType === 'Update' ? 1 + pt.references.length : 1) : bulletin.version;
@@ -424,20 +443,26 @@ export function bulletinToCap(input: Bulletin, options: BulletinToCapOptions = {
     origin !== undefined &&
     bulletin.version === importedVersion &&
     (pt === undefined || revoked === (pt.msgType === 'Cancel'));
-  const msgType = sameMessage ? (pt?.msgType ?? nativeMsgType) : nativeMsgType;
-  const sender = sameMessage ? (options.sender ?? origin?.sender) : options.sender;
-  if (!sender)
-    throw new CapError(
-      'cap_unmappable',
-      origin
-        ? `this bulletin is a new CAP message (version ${bulletin.version}${revoked ? ', revoked' : ''}) after the imported ${origin.identifier}: pass options.sender, who sends it`
-        : 'CAP needs a sender: pass options.sender (e.g. the issuing office e-mail address)',
-    );
   const originRef =
     origin?.sender && origin.sent
       ? [{ sender: origin.sender, identifier: origin.identifier, sent: toCapDateTime(origin.sent) }]
       : [];
   const references = options.references ?? (sameMessage ? (pt?.references ?? []) : originRef);
+  // A bulletin's version counts its edits, drafts included, so version 2 may well be its first CAP
+  // message: it is an Update only when the message it updates is known.
+  const nativeMsgType: CapMsgType = revoked
+    ? 'Cancel'
+    : bulletin.version > 1 && references.length > 0
+      ? 'Update'
+      : 'Alert';
+  const msgType = sameMessage ? (pt?.msgType ?? nativeMsgType) : nativeMsgType;
+  const sender =
+    options.sender ?? (sameMessage ? origin?.sender : undefined) ?? defaultCapSender(bulletin, origin);
+  if (!sender)
+    throw new CapError(
+      'cap_unmappable',
+      `this bulletin is a new CAP message (version ${bulletin.version}${revoked ? ', revoked' : ''}) after the imported ${origin?.identifier}, and its issuer has no unitCode to derive a sender from: pass options.sender, who sends it`,
+    );
   if ((msgType === 'Update' || msgType === 'Cancel') && references.length === 0)
     throw new CapError(
       'cap_unmappable',
@@ -461,7 +486,9 @@ export function bulletinToCap(input: Bulletin, options: BulletinToCapOptions = {
   const importedStart = firstKept
     ? (firstKept.effective ?? firstKept.onset ?? origin?.sent ?? sent)
     : undefined;
-  const importedEnd = firstKept?.expires;
+  // What the import made of `expires` (see scheduleEnd): unchanged, the kept `expires` is written back.
+  const importedEnd =
+    firstKept && importedStart !== undefined ? scheduleEnd(importedStart, firstKept.expires) : undefined;
   const infos: CapInfo[] = [];
   const used = new Set<number>();
   for (const kept of pt?.infos ?? []) {
@@ -534,6 +561,71 @@ export function bulletinToCap(input: Bulletin, options: BulletinToCapOptions = {
     incidents: pt?.incidents,
     infos,
   });
+}
+
+/**
+ * The CAP `sender` used when none is given: `urn:nguon:unit:<issuer.unitCode>` when the issuer has a
+ * unit code (e.g. `urn:nguon:unit:52` for the Gia Lai People's Committee), else, for a bulletin not
+ * imported from CAP, `urn:nguon:issuer:<issuer name in lowercase ASCII, words joined by "-">` (e.g.
+ * `urn:nguon:issuer:so-thong-tin-va-truyen-thong`). Undefined for a bulletin imported from CAP whose
+ * issuer has no unit code: its issuer is the foreign sender, who does not send the new message.
+ *
+ * @example
+ * ```ts
+ * defaultCapSender(exampleFloodWarning); // 'urn:nguon:unit:52'
+ * ```
+ */
+export function defaultCapSender(
+  bulletin: Pick<Bulletin, 'issuer' | 'origin'>,
+  origin: Bulletin['origin'] = bulletin.origin?.system === 'cap' ? bulletin.origin : undefined,
+): string | undefined {
+  if (bulletin.issuer.unitCode !== undefined) return `urn:nguon:unit:${bulletin.issuer.unitCode}`;
+  if (origin !== undefined) return undefined;
+  const name = bulletin.issuer.name.trim();
+  const slug = name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return `urn:nguon:issuer:${slug === '' ? encodeURIComponent(name) : slug}`;
+}
+
+/** `extensions.cap` as `capToBulletin` wrote it, checked enough that export cannot crash on it. */
+function keptBlock(value: unknown): CapPassthrough | undefined {
+  if (value === undefined) return undefined;
+  const v = value as Partial<Record<keyof CapPassthrough, unknown>>;
+  const isList = (x: unknown) => Array.isArray(x);
+  const ok =
+    typeof value === 'object' &&
+    value !== null &&
+    typeof v.status === 'string' &&
+    typeof v.msgType === 'string' &&
+    typeof v.scope === 'string' &&
+    isList(v.codes) &&
+    isList(v.references) &&
+    isList(v.infos) &&
+    (v.infos as unknown[]).every(
+      (i) =>
+        typeof i === 'object' &&
+        i !== null &&
+        ['categories', 'responseTypes', 'eventCodes', 'parameters', 'resources', 'areas'].every((k) =>
+          isList((i as Record<string, unknown>)[k]),
+        ) &&
+        ((i as { areas: unknown[] }).areas ?? []).every(
+          (a) =>
+            typeof a === 'object' &&
+            a !== null &&
+            ['polygons', 'circles', 'geocodes'].every((k) => isList((a as Record<string, unknown>)[k])),
+        ),
+    );
+  if (!ok)
+    throw new CapError(
+      'cap_unmappable',
+      '$.extensions.cap: expected the block that CAP import writes (status, msgType, scope, codes, references, infos with their areas); remove it to export from the bulletin alone',
+    );
+  return value as CapPassthrough;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
