@@ -45,6 +45,8 @@ let device: DeviceProcess;
 let committed = 0;
 /** Added to `serverTime` in welcomes (P-H5 clock test). */
 let serverSkewMs = 0;
+/** The `config` of every welcome. */
+let welcomeConfig: Record<string, unknown> = { configVersion: 1 };
 
 const rogueSigner = () => ({ key: rogue.privateKey, kid: rogue.kid });
 /** Signed with a key the device does not hold, under the name of the key it trusts. */
@@ -159,7 +161,7 @@ beforeAll(async () => {
     helloId: hello.envelope.id,
     serverTime: iso(serverSkewMs),
     heartbeatSec: 5,
-    config: { configVersion: 1 },
+    config: welcomeConfig,
     trust: [{ kid: sysKey.kid, publicKey: sysKey.publicKey }],
     trustVersion: 1,
     receiptsCommittedUpTo: committed,
@@ -520,6 +522,36 @@ describe('session 1: commands (§4, §6, §9)', () => {
     expect(system.acksFor(over.id).filter((a) => body(a).ok === true)).toEqual([]);
   });
 
+  test('P-T3 boundary: exactly 262144 bytes is accepted, 262145 is not executed', async () => {
+    // A JWS is header.payload.signature in unpadded base64url: 3 payload bytes make 4 characters, so
+    // one length in four cannot be reached by padding the payload; a header parameter shifts it.
+    const b64 = (n: number) => Math.ceil((4 * n) / 3);
+    const exact = async (target: number) => {
+      for (let h = 0; h < 4; h++) {
+        const header = { 'x-pad': 'h'.repeat(h) };
+        const base = await system.sign(DEVICE, 'device.ping', {}, { header, extra: { pad: '' } });
+        const payloadLen = Buffer.from(base.jws.split('.')[1]!, 'base64url').length;
+        const need = target - (base.jws.length - b64(payloadLen));
+        const len = [0, 1, 2]
+          .map((r) => ((need - [0, 2, 3][r]!) / 4) * 3 + r)
+          .find((l) => Number.isInteger(l) && b64(l) === need);
+        if (len === undefined) continue;
+        const pad = 'p'.repeat(len - payloadLen);
+        const signed = await system.sign(DEVICE, 'device.ping', {}, { header, extra: { pad } });
+        if (Buffer.byteLength(signed.jws) === target) return signed;
+      }
+      throw new Error(`could not build a JWS of exactly ${target} bytes`);
+    };
+    const at = await exact(256 * 1024);
+    const over = await exact(256 * 1024 + 1);
+    await system.publish(system.cmdTopic(DEVICE), at.jws);
+    expect(body(await system.waitForAck(at.id))).toMatchObject({ ok: true });
+    await system.publish(system.cmdTopic(DEVICE), over.jws);
+    const after = await ping();
+    expect(body(after.ack)).toMatchObject({ ok: true });
+    expect(system.acksFor(over.id).filter((a) => body(a).ok === true)).toEqual([]);
+  });
+
   test('§9 malformed payloads never crash the device and are counted in status.badMessages', async () => {
     const fixed: (string | Buffer)[] = [
       '',
@@ -633,6 +665,15 @@ describe('session 1: playout, media and receipts (§6, §7, §8)', () => {
     const sent = await system.send(DEVICE, 'bulletin.deliver', bulletin('b2', { media: [vi, en] }));
     expect(body(await system.waitForAck(sent.id))).toMatchObject({ ok: true });
     expect(body(await receiptFor('b2', since))).toMatchObject({ lang: 'en', mediaSha256: en.sha256 });
+  });
+
+  test('P-B1 language tags match case-insensitively (BCP 47): "EN" content for a device preferring "en"', async () => {
+    const vi = media.add('/b2c-vi.wav', 1, { lang: 'vi', pitch: 610 });
+    const en = media.add('/b2c-en.wav', 1, { lang: 'EN', pitch: 510 });
+    const since = Date.now();
+    const sent = await system.send(DEVICE, 'bulletin.deliver', bulletin('b2c', { media: [vi, en] }));
+    expect(body(await system.waitForAck(sent.id))).toMatchObject({ ok: true });
+    expect(body(await receiptFor('b2c', since))).toMatchObject({ mediaSha256: en.sha256 });
   });
 
   test('P-B1 any category and any BCP 47 lang are accepted; without a preferred language or vi, the first item plays', async () => {
@@ -872,7 +913,8 @@ describe('session 1: playout, media and receipts (§6, §7, §8)', () => {
     const numbers: number[] = [];
     for (const r of receipts) {
       expect(r.jws, 'a receipt is a compact JWS').toBeDefined();
-      const { payload } = await verifyJws(r.jws!, devKey.publicKey);
+      const { payload, kid } = await verifyJws(r.jws!, devKey.publicKey);
+      expect(kid, 'receipt kid is the device id (device README)').toBe(DEVICE);
       const env = payload as { type: string; body: Record<string, unknown> };
       expect(env.type).toBe('receipt');
       const b = env.body;
@@ -899,6 +941,10 @@ describe('session 1: playout, media and receipts (§6, §7, §8)', () => {
 
   test('§3 event seq: +1 for every new event, from 1, no gap, no repeat', () => {
     const events = system.events.filter((e) => e.topic.startsWith(`${PREFIX}/evt/`));
+    for (const e of events) {
+      expect(e.envelope.v, e.topic).toBe(1);
+      expect(String(e.envelope.ts), e.topic).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    }
     const seqs = events.map((e) => e.envelope.seq);
     expect(seqs.every((s) => typeof s === 'number')).toBe(true);
     const sorted = (seqs as number[]).slice().sort((a, b) => a - b);
@@ -1076,12 +1122,29 @@ describe('session 2 (restart) and sessions 3, 4 (broker drops)', () => {
     );
   });
 
+  test('P-H1 every connection announces session = previous + 1 and its will carries the same session', () => {
+    const connects = broker.connects.filter((c) => c.clientId === DEVICE);
+    expect(connects.length).toBeGreaterThanOrEqual(3);
+    const wills = connects.map(
+      (c) => JSON.parse(c.will?.payload.toString() ?? '{}') as Record<string, unknown>,
+    );
+    expect(wills.map((w) => w.online)).toEqual(wills.map(() => false));
+    expect(wills.map((w) => w.session)).toEqual(wills.map((_, i) => i + 1));
+    const online = broker.publishes
+      .filter((p) => p.clientId === DEVICE && p.topic === PRESENCE)
+      .map((p) => JSON.parse(p.payload.toString()) as Record<string, unknown>)
+      .filter((p) => p.online === true)
+      .map((p) => p.session);
+    expect(online).toEqual(wills.map((_, i) => i + 1));
+  });
+
   test('P-R2 (negative) once everything is committed, nothing is re-sent after the next welcome', async () => {
     const n = session1Receipts.length;
     const commit = await system.send(DEVICE, 'receipts.commit', { upTo: n });
     expect(body(await system.waitForAck(commit.id))).toMatchObject({ ok: true });
     committed = n;
     serverSkewMs = 2 * 3600_000;
+    welcomeConfig = { configVersion: 10, volume: 33 };
     const dropAt = Date.now();
     expect(broker.disconnect(DEVICE)).toBe(true);
     const hello = await system.waitFor(
@@ -1097,6 +1160,15 @@ describe('session 2 (restart) and sessions 3, 4 (broker drops)', () => {
     );
     await sleep(2500);
     expect(deviceEvents('receipt', hello.at)).toEqual([]);
+  });
+
+  test('P-H3 a welcome config with a higher configVersion is adopted', async () => {
+    const welcomeAck = await system.waitFor(
+      (e) => e.type === 'ack' && body(e).ref === system.welcomes.at(-1)?.id,
+      5000,
+      'the last welcome ack',
+    );
+    expect(await statusAfter(welcomeAck.at)).toMatchObject({ configVersion: 10, volume: 33 });
   });
 
   test('P-H5 the welcome serverTime sets the clock offset used by later time checks', async () => {

@@ -71,10 +71,15 @@ export function generateKey(kid: string): Promise<GeneratedKey> {
 }
 
 /** Signs an envelope as a compact EdDSA JWS with `kid` in the protected header. */
-export async function signJws(payload: unknown, key: JWK, kid: string): Promise<string> {
+export async function signJws(
+  payload: unknown,
+  key: JWK,
+  kid: string,
+  extraHeader: Record<string, string> = {},
+): Promise<string> {
   const privateKey = await importJWK(key, 'EdDSA');
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: 'EdDSA', kid })
+    .setProtectedHeader({ ...extraHeader, alg: 'EdDSA', kid })
     .sign(privateKey);
 }
 
@@ -242,6 +247,8 @@ export interface CommandOptions {
   to?: string;
   v?: unknown;
   extra?: Record<string, unknown>;
+  /** Extra protected-header parameters (unknown ones, to tune the JWS length). */
+  header?: Record<string, string>;
 }
 
 /** A stand-in source system: signs and sends commands, records events, answers hello with welcome. */
@@ -324,7 +331,7 @@ export class System {
     signer: { key: JWK; kid: string } = { key: this.key.privateKey, kid: this.key.kid },
   ): Promise<{ id: string; jws: string }> {
     const env = this.envelope(type, body, `dev:${deviceId}`, o);
-    return { id: env.id as string, jws: await signJws(env, signer.key, signer.kid) };
+    return { id: env.id as string, jws: await signJws(env, signer.key, signer.kid, o.header) };
   }
 
   /** Signs and publishes a command on the device's `cmd` topic. */
