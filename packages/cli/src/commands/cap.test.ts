@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { exampleFloodWarning, examplePolicyNotice } from '@nguon/bulletin';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { exampleFloodWarning, examplePolicyNotice, parseCap, serializeCap } from '@nguon/bulletin';
 import { describe, expect, test } from 'vitest';
 import { run } from '../test-helpers';
 
@@ -124,15 +126,56 @@ describe('nguon cap import', () => {
     const result = await run(['cap', 'import', 'alert.xml'], cwd);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('alert.xml: imported as a draft bulletin that still needs work');
-    expect(result.stderr).toContain('alert.xml: $.schedule.end: expected end after start');
+    expect(result.stderr).toContain('alert.xml: $.schedule.end: emergency bulletins need schedule.end');
+  });
+});
+
+// The five real alerts and the CAP 1.2 XSD are test fixtures of @nguon/bulletin, and so is the XSD
+// validator (xmllint-wasm, libxml2 in WebAssembly): both are reached through that package's folder.
+const bulletinDir = dirname(createRequire(import.meta.url).resolve('@nguon/bulletin/package.json'));
+const fixtures = join(bulletinDir, 'src/cap/__fixtures__');
+const realAlerts = readdirSync(join(fixtures, 'alerts'));
+const xsd = readFileSync(join(fixtures, 'cap-1.2.xsd'), 'utf8');
+
+async function xsdProblems(xml: string): Promise<string[]> {
+  const xmllint = createRequire(join(bulletinDir, 'package.json')).resolve('xmllint-wasm');
+  const { validateXML } = (await import(pathToFileURL(xmllint).href)) as typeof import('xmllint-wasm');
+  const result = await validateXML({
+    xml: [{ fileName: 'alert.xml', contents: xml }],
+    schema: [{ fileName: 'cap-1.2.xsd', contents: xsd }],
+  });
+  return result.valid ? [] : result.errors.map((e) => e.message);
+}
+
+describe('nguon cap import, then export with no flag', () => {
+  test.each(realAlerts)('%s comes back whole and valid against the CAP 1.2 XSD', async (name) => {
+    const original = readFileSync(join(fixtures, 'alerts', name), 'utf8');
+    const cwd = workspace({ 'a.xml': original });
+    const imported = await run(['cap', 'import', 'a.xml'], cwd);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    writeFileSync(join(cwd, 'b.json'), imported.stdout);
+    const exported = await run(['cap', 'export', 'b.json'], cwd);
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
+    expect(parseCap(exported.stdout)).toEqual(parseCap(original));
+    expect(exported.stdout).toBe(serializeCap(parseCap(original)));
+    expect(await xsdProblems(exported.stdout)).toEqual([]);
   });
 });
 
 describe('nguon cap export', () => {
-  test('prints CAP 1.2 XML for a bulletin', async () => {
+  test('prints CAP 1.2 XML for a native bulletin, with a sender derived from the issuer', async () => {
     const cwd = workspace({ 'notice.json': JSON.stringify(examplePolicyNotice) });
+    const derived = await run(['cap', 'export', 'notice.json'], cwd);
+    expect(derived.code).toBe(0);
+    expect(derived.stdout).toContain(
+      `<sender>urn:nguon:unit:${examplePolicyNotice.issuer.unitCode}</sender>`,
+    );
+    expect(await xsdProblems(derived.stdout)).toEqual([]);
     const result = await run(['cap', 'export', 'notice.json', '--sender', 'xa-iarbol@gialai.gov.vn'], cwd);
     expect(result.code).toBe(0);
+    expect(result.stdout).toContain('<sender>xa-iarbol@gialai.gov.vn</sender>');
     expect(result.stdout).toMatch(
       /^<\?xml version="1.0" encoding="UTF-8"\?>\n<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">/,
     );
@@ -155,11 +198,11 @@ describe('nguon cap export', () => {
     expect(result.stderr).toContain('bad.json: $.contents:');
   });
 
-  test('an Update without --references exits 1 and says what to pass', async () => {
+  test('a later version is an Alert, or an Update of the messages given with --references', async () => {
     const cwd = workspace({ 'flood.json': JSON.stringify(exampleFloodWarning) });
-    const result = await run(['cap', 'export', 'flood.json', '--sender', 'a@b.vn'], cwd);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/must name the earlier message\(s\): pass --references/);
+    const alert = await run(['cap', 'export', 'flood.json', '--sender', 'a@b.vn'], cwd);
+    expect(alert.code).toBe(0);
+    expect(alert.stdout).toContain('<msgType>Alert</msgType>');
     const ok = await run(
       [
         'cap',
@@ -174,6 +217,20 @@ describe('nguon cap export', () => {
     );
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('<msgType>Update</msgType>');
+  });
+
+  test('a revoked bulletin without --references exits 1 and says what to pass', async () => {
+    const revoked = {
+      ...exampleFloodWarning,
+      status: 'revoked',
+      revokedAt: '2026-11-26T09:00:00Z',
+      revokeReason: 'Nước đã rút',
+    };
+    const cwd = workspace({ 'revoked.json': JSON.stringify(revoked) });
+    const result = await run(['cap', 'export', 'revoked.json'], cwd);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/must name the earlier message\(s\): pass --references/);
   });
 
   test('import --keep then export --keep gives the same CAP back', async () => {

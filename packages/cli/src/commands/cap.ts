@@ -99,12 +99,13 @@ function parseReferenceList(text: string, io: CliIo): CapReference[] {
  * Registers `nguon cap import FILE.xml` (CAP 1.2 XML → bulletin JSON on stdout) and
  * `nguon cap export FILE.json` (bulletin JSON → CAP 1.2 XML on stdout). Invalid input exits 1 with one
  * line per problem on stderr: `FILE: alert/info[0]/area[0]/polygon[0]: …` or `FILE: $.contents: …`.
- * `--keep FILE` on import saves what the bulletin cannot hold; pass it to export to write it back.
+ * The bulletin keeps what it has no field for in `extensions.cap`, so export gives the alert back
+ * without flags; a native bulletin gets a sender derived from its issuer unless `--sender` is given.
  *
  * @example
  * ```sh
- * nguon cap import alert.xml --keep alert.cap.json > bulletin.json
- * nguon cap export bulletin.json --keep alert.cap.json > again.xml
+ * nguon cap import alert.xml > bulletin.json
+ * nguon cap export bulletin.json > again.xml
  * ```
  */
 export function registerCapCommands(program: Command, io: CliIo): void {
@@ -122,7 +123,10 @@ export function registerCapCommands(program: Command, io: CliIo): void {
       '--units-at <date>',
       'date of the unit list that VN-GSO codes come from (default: the day it was sent)',
     )
-    .option('--keep <file>', 'write what the bulletin cannot hold (polygons, parameters…) to this JSON file')
+    .option(
+      '--keep <file>',
+      'also write the CAP-only data (polygons, parameters…), which the bulletin carries in extensions.cap, to this JSON file',
+    )
     .action(
       async (file: string, options: { id?: string; channels: string; unitsAt?: string; keep?: string }) => {
         const xml = await readXml(file, io);
@@ -154,16 +158,19 @@ export function registerCapCommands(program: Command, io: CliIo): void {
     .argument('<file>', 'bulletin JSON file')
     .option(
       '--sender <sender>',
-      'CAP sender, e.g. the issuing office e-mail (default: the CAP origin of an imported bulletin)',
+      'CAP sender, e.g. the issuing office e-mail (default: the sender of an imported alert, else urn:nguon:unit:<issuer.unitCode>, else urn:nguon:issuer:<issuer name>)',
     )
-    .option('--keep <file>', 'CAP-only data saved by "nguon cap import --keep", written back unchanged')
+    .option(
+      '--keep <file>',
+      'CAP-only data saved by "nguon cap import --keep", used instead of the bulletin\'s extensions.cap',
+    )
     .option(
       '--references <triples>',
       'earlier messages an Update or Cancel refers to: "sender,identifier,sent …"',
     )
     .option(
       '--allow-incomplete',
-      'export a draft that breaks cross-field rules (e.g. no Vietnamese content yet)',
+      'export a bulletin that breaks cross-field rules (e.g. a revoked import with no Vietnamese content)',
     )
     .action(
       async (
