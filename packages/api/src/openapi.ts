@@ -2,6 +2,7 @@ import {
   ApprovalSchema,
   BulletinContentSchema,
   BulletinSchema,
+  ExtensionsSchema,
   IssuerSchema,
   MediaRefSchema,
   OriginSchema,
@@ -59,6 +60,9 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.core.$ZodType>> = {
   Issuer: IssuerSchema,
   Approval: ApprovalSchema,
   Origin: OriginSchema,
+  // The recursive JSON value of `Bulletin.extensions`: named, so that it becomes one component
+  // (`#/components/schemas/JsonValue`) instead of an unresolvable shared definition.
+  JsonValue: ExtensionsSchema.valueType,
   TrustAnchor: trustAnchorSchema,
   Device: DeviceSchema,
   Delivery: DeliverySchema,
