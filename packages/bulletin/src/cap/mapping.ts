@@ -70,8 +70,9 @@ export interface CapInfoPassthrough
 }
 
 /**
- * Everything of a CAP alert that the bulletin does not hold, in plain JSON. `capToBulletin` returns
- * it; `bulletinToCap(bulletin, { cap })` writes it back, so that CAP → bulletin → CAP loses nothing.
+ * Everything of a CAP alert that the bulletin does not hold, in plain JSON. `capToBulletin` stores it
+ * in `bulletin.extensions.cap` (and returns it as `cap`); `bulletinToCap(bulletin)` writes it back, so
+ * that CAP → bulletin → CAP loses nothing.
  *
  * @example
  * ```ts
@@ -226,7 +227,8 @@ function dropUndefined<T extends object>(value: T): T {
  * mapping table in the package README: one content per language (headline → title, description and
  * instruction → text), `VN-GSO` geocodes → unit targets, severity/urgency → priority, categories →
  * category, effective/onset/expires → schedule, `Cancel` → status `revoked`, `Update` → version
- * 1 + number of references. Alerts and updates become `draft`s; everything else is kept in `cap`.
+ * 1 + number of references. Alerts and updates become `draft`s; everything else is kept in the
+ * bulletin's `extensions.cap` (also returned as `cap`), which {@link bulletinToCap} writes back.
  *
  * @throws {CapError} for invalid CAP, and `cap_unmappable` for `Ack`/`Error` messages or an alert
  * without `info`.
@@ -405,7 +407,9 @@ function unitArea(codes: readonly string[]): CapArea {
  * Turns a bulletin into a CAP 1.2 alert (serialise it with `serializeCap`). One `info` per content
  * (language → `language`, title → `headline`, text → `description`, media → `resource`), unit
  * targets → `VN-GSO` geocodes, priority → urgency/severity, `revoked` → `Cancel`, version > 1 →
- * `Update`. With `options.cap` (from `capToBulletin`) the CAP-only data is written back unchanged.
+ * `Update` (when the earlier message is known, else `Alert`). The CAP-only data in
+ * `extensions.cap` (or `options.cap`) is written back unchanged; the sender defaults to
+ * {@link defaultCapSender}.
  *
  * @throws {BulletinError} `invalid_bulletin` listing the bulletin's problems; {@link CapError}
  * `cap_unmappable` when a sender or references are missing.
