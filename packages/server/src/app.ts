@@ -234,10 +234,12 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
   return out;
 }
 
-/** A duplicate key on SQLite (`SQLITE_CONSTRAINT_*UNIQUE`/`PRIMARYKEY`) or PostgreSQL (23505). */
+/** A duplicate key on SQLite (better-sqlite3 codes or node:sqlite `errcode`s) or PostgreSQL (23505). */
 function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: unknown } | undefined;
+  const e = error as { code?: unknown; errcode?: unknown } | undefined;
   return (
+    e?.errcode === 2067 ||
+    e?.errcode === 1555 ||
     e?.code === '23505' ||
     e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'

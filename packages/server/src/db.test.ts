@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from './db';
+import { type Database, defaultSqliteDriver, openDatabase } from './db';
 import { ServerError } from './errors';
+import { hasNodeSqlite } from './node-sqlite';
 import { PG_URL } from './test-support';
 
 describe('openDatabase', () => {
@@ -19,8 +20,12 @@ describe('openDatabase', () => {
     expect(lite.dialect).toBe('sqlite');
     expect(postgres.dialect).toBe('postgres');
     expect(postgres.migrations).toEqual(lite.migrations);
+    const ours = async (db: Database) =>
+      (await db.kysely.introspection.getTables()).filter(
+        (t) => db.dialect === 'sqlite' || t.schema === schema,
+      );
     for (const db of [lite, postgres]) {
-      const tables = (await db.kysely.introspection.getTables()).map((t) => t.name).sort();
+      const tables = (await ours(db)).map((t) => t.name).sort();
       expect(tables).toEqual([
         'audit_log',
         'bulletin_units',
@@ -30,17 +35,43 @@ describe('openDatabase', () => {
         'media',
         'tokens',
       ]);
-      const bulletin = (await db.kysely.introspection.getTables()).find((t) => t.name === 'bulletins');
+      const bulletin = (await ours(db)).find((t) => t.name === 'bulletins');
       expect(bulletin?.columns.map((c) => c.name)).toEqual(
         expect.arrayContaining(['status', 'priority', 'start_at', 'published_at', 'body']),
       );
     }
     await postgres.close();
     const reopened = await openDatabase({ url: PG_URL, schema });
-    expect((await reopened.kysely.introspection.getTables()).length).toBe(7);
+    expect((await ours(reopened)).length).toBe(7);
     await reopened.close();
     await lite.close();
   });
+
+  // The default driver of this Node, and Node's own node:sqlite wherever this Node has it.
+  const drivers = [
+    ...new Set([defaultSqliteDriver(), ...(hasNodeSqlite() ? (['node:sqlite'] as const) : [])]),
+  ];
+  it.each(drivers)(
+    'stores and reads bulletins rows, blobs and constraint errors with the %s driver',
+    async (driver) => {
+      const db = await openDatabase({ sqliteDriver: driver });
+      expect(db.sqliteDriver).toBe(driver);
+      const data = new Uint8Array([0, 1, 2, 255]);
+      await db.kysely
+        .insertInto('media')
+        .values({ sha256: 'x', mime: 'audio/mpeg', size: 4, created_at: 't', data })
+        .execute();
+      const row = await db.kysely.selectFrom('media').selectAll().executeTakeFirstOrThrow();
+      expect(new Uint8Array(row.data)).toEqual(data);
+      const again = await db.kysely
+        .insertInto('media')
+        .values({ sha256: 'x', mime: 'audio/mpeg', size: 4, created_at: 't', data })
+        .execute()
+        .catch((e: unknown) => e);
+      expect(String((again as Error).message)).toMatch(/UNIQUE/i);
+      await db.close();
+    },
+  );
 
   it('fails with a ServerError naming the database when it cannot connect', async () => {
     const error = await openDatabase({ url: 'postgres://nobody@127.0.0.1:1/none' }).catch((e: unknown) => e);

@@ -6,11 +6,13 @@ import {
   type MigrationProvider,
   Migrator,
   PostgresDialect,
+  type SqliteDatabase,
   SqliteDialect,
   sql,
 } from 'kysely';
 import pg from 'pg';
 import { ServerError } from './errors';
+import { hasNodeSqlite, openNodeSqlite } from './node-sqlite';
 
 /** Row of `tokens`: the hash of a bearer token, never the token. */
 export interface TokensTable {
@@ -131,6 +133,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Database {
   readonly kysely: Kysely<Tables>;
   readonly dialect: DialectName;
+  /** The SQLite driver in use (`undefined` on PostgreSQL). */
+  readonly sqliteDriver?: 'better-sqlite3' | 'node:sqlite' | undefined;
   /** Migrations applied, by name, in order. */
   readonly migrations: readonly string[];
   close(): Promise<void>;
@@ -152,6 +156,26 @@ export interface DatabaseOptions {
   file?: string | undefined;
   /** Most PostgreSQL connections in the pool (default 10). */
   poolSize?: number | undefined;
+  /**
+   * The SQLite driver: `better-sqlite3` (default on Node 20 and 22) or Node's own `node:sqlite`
+   * (default on Node 24 and later, where better-sqlite3 12 can abort the process when it frees a
+   * statement).
+   */
+  sqliteDriver?: 'better-sqlite3' | 'node:sqlite' | undefined;
+}
+
+/**
+ * The SQLite driver used when none is named: `node:sqlite` on Node 24 and later (when present),
+ * else `better-sqlite3`.
+ *
+ * @example
+ * ```ts
+ * defaultSqliteDriver(); // 'better-sqlite3' on Node 20
+ * ```
+ */
+export function defaultSqliteDriver(): 'better-sqlite3' | 'node:sqlite' {
+  const major = Number(process.versions.node.split('.')[0]);
+  return major >= 24 && hasNodeSqlite() ? 'node:sqlite' : 'better-sqlite3';
 }
 
 function migration(
@@ -309,10 +333,18 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     } else {
       const file = options.file ?? ':memory:';
-      const database = new BetterSqlite3(file);
-      database.pragma('journal_mode = WAL');
-      database.pragma('foreign_keys = ON');
-      database.pragma('busy_timeout = 5000');
+      const driver = options.sqliteDriver ?? defaultSqliteDriver();
+      const pragmas = ['journal_mode = WAL', 'foreign_keys = ON', 'busy_timeout = 5000'];
+      let database: SqliteDatabase;
+      if (driver === 'node:sqlite') {
+        const nodeDb = openNodeSqlite(file);
+        for (const p of pragmas) nodeDb.exec(`PRAGMA ${p}`);
+        database = nodeDb;
+      } else {
+        const betterDb = new BetterSqlite3(file);
+        for (const p of pragmas) betterDb.pragma(p);
+        database = betterDb;
+      }
       kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
     }
     await sql`select 1`.execute(kysely);
@@ -326,7 +358,18 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   }
   const all = migrations(dialectName);
   const provider: MigrationProvider = { getMigrations: async () => all };
-  const migrator = new Migrator({ db: kysely, provider });
+  // Kysely looks for its migration tables in every schema it can see; name ours, or a migration table
+  // of another schema in the same database would be taken for this one's.
+  let migrationTableSchema: string | undefined;
+  if (dialectName === 'postgres') {
+    const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(kysely);
+    migrationTableSchema = options.schema ?? current.rows[0]?.schema ?? 'public';
+  }
+  const migrator = new Migrator({
+    db: kysely,
+    provider,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await kysely.destroy();
@@ -338,6 +381,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   return {
     kysely,
     dialect: dialectName,
+    ...(dialectName === 'sqlite' ? { sqliteDriver: options.sqliteDriver ?? defaultSqliteDriver() } : {}),
     migrations: Object.keys(all),
     close: () => kysely.destroy(),
   };

@@ -5,7 +5,14 @@ export {
   type NguonServer,
   type ServerOptions,
 } from './app';
-export { type Database, type DatabaseOptions, type DialectName, openDatabase, type Tables } from './db';
+export {
+  type Database,
+  type DatabaseOptions,
+  type DialectName,
+  defaultSqliteDriver,
+  openDatabase,
+  type Tables,
+} from './db';
 export { renderDocsHtml } from './docs';
 export { ServerError, type ServerErrorCode } from './errors';
 export { atomFeed, type FeedInput, jsonFeed } from './feeds';

@@ -54,6 +54,8 @@ export class ScopeUnits {
     if (hit) return hit;
     const out = new Set<string>();
     for (const day of at && at !== today ? [at, today] : [today]) {
+      // A code the registry does not know on that day has no ancestors (it is then in no scope).
+      if (this.#registry.get(code, day) === undefined) continue;
       for (const u of this.#registry.ancestors(code, day)) out.add(u.code);
     }
     const list = [...out];
