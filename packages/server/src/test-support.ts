@@ -33,9 +33,18 @@ export async function startHarness(
   options: Partial<ServerOptions> & { start?: string } = {},
 ): Promise<Harness> {
   const schema = `nguon_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const dropSchema = async () => {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    await client.query(`drop schema if exists "${schema}" cascade`);
+    await client.end();
+  };
   const db = await openDatabase(
     dialect === 'postgres' ? { url: PG_URL, schema, poolSize: 4 } : { file: ':memory:' },
-  );
+  ).catch(async (error: unknown) => {
+    if (dialect === 'postgres') await dropSchema();
+    throw error;
+  });
   const clock = { time: Date.parse(options.start ?? '2026-11-26T01:00:00Z') };
   const server = createServer({
     db,
@@ -79,12 +88,7 @@ export async function startHarness(
     async close() {
       await listening.close();
       await db.close();
-      if (dialect === 'postgres') {
-        const client = new pg.Client({ connectionString: PG_URL });
-        await client.connect();
-        await client.query(`drop schema if exists "${schema}" cascade`);
-        await client.end();
-      }
+      if (dialect === 'postgres') await dropSchema();
     },
   };
 }
