@@ -169,6 +169,9 @@ console.log(
     `(played ${s.playsEnded}, receipts ${system.receiptStats().verified} verified and committed)`,
 );
 console.log(
+  `footprint heap per device: ours ${kb(ours)}, baseline ${kb(bare)}, ratio ${(ours / bare).toFixed(2)} (target ours ≤ 50 KB)`,
+);
+console.log(
   `  ours: connected + welcomed ${kb((h3 - h2) / N)}/device, + one bulletin ${kb((h4 - h3) / N)}/device`,
 );
 if (process.env.BREAKDOWN === '1') {
