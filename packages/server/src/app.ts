@@ -27,6 +27,7 @@ import {
   serializeCap,
 } from '@nguon/bulletin';
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import pino from 'pino';
 import type { Database } from './db';
@@ -76,6 +77,11 @@ export interface ServerOptions {
   maxMediaBytes?: number | undefined;
   /** CAP `sender` of exported alerts (default `nguon@localhost`). */
   capSender?: string | undefined;
+  /**
+   * Cross-origin access for browser apps on other origins (commune portals, admin pages): the origins
+   * allowed, or `'*'`. Default: no CORS headers (same-origin browsers, and every non-browser client).
+   */
+  cors?: { origins: '*' | readonly string[] } | undefined;
   /** Requests per minute per client address on public writes (default 30); more is 429. */
   publicRateLimit?: number | undefined;
 }
@@ -1154,6 +1160,19 @@ export function createServer(options: ServerOptions): NguonServer {
   }
 
   const app = new Hono();
+  if (options.cors) {
+    const allowed = options.cors.origins;
+    app.use(
+      '*',
+      cors({
+        origin: allowed === '*' ? '*' : [...allowed],
+        allowMethods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'],
+        allowHeaders: ['authorization', 'content-type', 'if-none-match', 'if-modified-since', 'range'],
+        exposeHeaders: ['retry-after', 'etag', 'location', 'last-modified', 'content-range', 'allow'],
+        maxAge: 600,
+      }),
+    );
+  }
 
   for (const route of ROUTE_LIST) {
     const op = route.operationId;
