@@ -289,6 +289,7 @@ export const BulletinDraftSchema = z
     schedule: b.schedule,
     issuer: b.issuer,
     origin: b.origin,
+    extensions: b.extensions,
   })
   .describe('New bulletin draft');
 
@@ -311,6 +312,7 @@ export const BulletinPatchSchema = z
     targets: b.targets.optional(),
     schedule: b.schedule.optional(),
     issuer: b.issuer.optional(),
+    extensions: b.extensions,
   })
   .describe('Bulletin edit');
 
