@@ -1,5 +1,6 @@
 import type { CommandBody } from '@nguon/protocol';
 import { generateSigningKey } from '@nguon/protocol';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrokerHandle, externalBroker, mosquittoUrl, startAedesProcess } from './broker';
 import { TestkitError } from './errors';
@@ -141,6 +142,25 @@ describe.each(brokers)('%s: 50 simulated devices', (_name, launch, province) => 
     if (broker.kind === 'aedes-process') {
       await until(async () => (await broker.connectedClients()) === 1, 5_000, 'broker to drop the devices');
     }
+  });
+
+  it('leaves no retained presence behind after clearPresence', async () => {
+    const topic = `nguon/v1/${province}/dev/+/presence`;
+    const retained = async () => {
+      const probe = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+      const seen = new Set<string>();
+      probe.on('message', (t, payload) => {
+        const id = t.split('/')[4] ?? '';
+        if (payload.length > 0 && sim.deviceIds.includes(id)) seen.add(id);
+      });
+      await probe.subscribeAsync(topic, { qos: 1 });
+      await new Promise((r) => setTimeout(r, 300));
+      await probe.endAsync();
+      return seen.size;
+    };
+    expect(await retained()).toBe(N);
+    await system.clearPresence(sim.deviceIds);
+    expect(await retained()).toBe(0);
   });
 });
 
