@@ -26,6 +26,7 @@ import { CONFIG_DEFAULTS, chooseContent, type DeviceConfig, mergeConfig } from '
 import { PersistentCounter } from './counter';
 import { DeviceError } from './errors';
 import type { DeviceEvent } from './events';
+import { pooledMessageId } from './fast-id';
 import { type BlobStore, MediaCache } from './media';
 import { type ReceiptInput, ReceiptJournal } from './receipt-journal';
 import { ReplayStore } from './replay-store';
@@ -136,6 +137,12 @@ interface HeldBulletin {
 
 const LIVE_TYPES: CommandType[] = ['live.start', 'live.stop'];
 const DEFAULT_MEDIA_LIMIT = 512 * 1024 * 1024;
+/** P-D20: how long a play-start `status` may wait, so a burst of acks leaves first. */
+const STATUS_COALESCE_MS = 1000;
+
+/** Runs `fn` on a later turn of the event loop, after pending I/O (Node), or as a 0 ms timer (browsers). */
+const later: (fn: () => void) => void =
+  typeof setImmediate === 'function' ? (fn) => void setImmediate(fn) : (fn) => void setTimeout(fn, 0);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -197,6 +204,8 @@ export class DeviceClient {
   #heartbeatTimer: unknown;
   #resendTimer: unknown;
   #reconnectTimer: unknown;
+  /** A play-start status waiting out its coalescing window (P-D20). */
+  #statusTimer: unknown;
   #playing: { bulletinId: string; since: number; live: boolean } | undefined;
   #attention: CachedMedia | 'builtin' | false = 'builtin';
   readonly #bulletins = new Map<string, HeldBulletin>();
@@ -494,11 +503,13 @@ export class DeviceClient {
   async #publishEvent<T extends EventType>(type: T, body: EventOf<T>['body'], id?: string): Promise<boolean> {
     if (!this.#online) return false;
     const seq = await this.#events.next();
-    const event = createEvent(type, body, {
-      seq,
-      now: this.#corrected.now(),
-      ...(id === undefined ? {} : { id }),
-    });
+    const now = this.#corrected.now();
+    // A positive ack is built from a verified command id and fixed fields only: it skips the schema
+    // pass every other event gets, and its id comes from a pooled random buffer.
+    const event =
+      type === 'ack' && (body as AckBody).ok && id === undefined
+        ? { v: 1, id: pooledMessageId(now), type, ts: new Date(now).toISOString(), seq, body }
+        : createEvent(type, body, { seq, now, ...(id === undefined ? {} : { id }) });
     return this.#publish(
       eventTopic(this.#o.province, this.#o.deviceId, type),
       JSON.stringify(event),
@@ -600,8 +611,22 @@ export class DeviceClient {
     }
     await this.#replay.add(command.id, result.lifetimeEnd);
     await this.#ack({ ref: command.id, ok: true, ...extra }, topic);
-    // Playout starts only once the ack is out, so that the ack never waits behind a play's status.
-    for (const next of this.#afterAck.splice(0)) next();
+    // Playout starts only once the ack is out, and on a later turn of the event loop, so that a burst
+    // of deliveries is acknowledged before any of them starts playing (P-D20).
+    const afterAck = this.#afterAck.splice(0);
+    if (afterAck.length > 0) {
+      this.#track(
+        new Promise<void>((resolve) =>
+          later(() => {
+            try {
+              if (!this.#stopping) for (const next of afterAck) next();
+            } finally {
+              resolve();
+            }
+          }),
+        ),
+      );
+    }
     if (command.type === 'welcome') await this.#afterWelcome();
     if (command.type === 'device.selftest') this.#track(this.#selfTest());
   }
@@ -905,7 +930,27 @@ export class DeviceClient {
       live: e.live === true,
       startedAt: new Date(e.startedAt).toISOString(),
     });
-    this.#track(this.#publishStatus());
+    this.#deferStatus();
+  }
+
+  /**
+   * P-D20: the status of a play start waits up to {@link STATUS_COALESCE_MS}, so that it never
+   * competes with the acks of a burst; any status published meanwhile (play end, config, heartbeat)
+   * already carries the state and replaces it.
+   */
+  #deferStatus(): void {
+    if (this.#statusTimer !== undefined || !this.#online) return;
+    this.#statusTimer = this.#clock.setTimeout(() => {
+      this.#statusTimer = undefined;
+      this.#track(this.#publishStatus());
+    }, STATUS_COALESCE_MS);
+  }
+
+  #cancelDeferredStatus(): boolean {
+    if (this.#statusTimer === undefined) return false;
+    this.#clock.clearTimeout(this.#statusTimer);
+    this.#statusTimer = undefined;
+    return true;
   }
 
   #onPlayEnd(e: PlayEvent): void {
@@ -1024,6 +1069,7 @@ export class DeviceClient {
   }
 
   async #publishStatus(override?: Partial<StatusBody>): Promise<void> {
+    this.#cancelDeferredStatus();
     if (!this.#online) return;
     // Free room in the media cache: what the device can still take without evicting (P-H4).
     const limit = this.#o.mediaLimitBytes ?? DEFAULT_MEDIA_LIMIT;
@@ -1073,6 +1119,7 @@ export class DeviceClient {
   }
 
   #stopTimers(): void {
+    this.#cancelDeferredStatus();
     if (this.#heartbeatTimer !== undefined) this.#clock.clearTimeout(this.#heartbeatTimer);
     if (this.#resendTimer !== undefined) this.#clock.clearTimeout(this.#resendTimer);
     this.#heartbeatTimer = undefined;
@@ -1097,6 +1144,8 @@ export class DeviceClient {
   async idle(): Promise<void> {
     for (let i = 0; i < 20; i++) {
       await this.#pipeline;
+      // A status still waiting out its coalescing window goes now (P-D20).
+      if (this.#cancelDeferredStatus()) this.#track(this.#publishStatus());
       if (this.#background.size === 0) break;
       await Promise.all(this.#background);
     }
