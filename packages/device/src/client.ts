@@ -10,7 +10,6 @@ import {
   type ErrorCode,
   type EventOf,
   eventTopic,
-  MAX_PAYLOAD_BYTES,
   newMessageId,
   presenceTopic,
   type Signer,
@@ -143,21 +142,6 @@ const STATUS_COALESCE_MS = 1000;
 /** Runs `fn` on a later turn of the event loop, after pending I/O (Node), or as a 0 ms timer (browsers). */
 const later: (fn: () => void) => void =
   typeof setImmediate === 'function' ? (fn) => void setImmediate(fn) : (fn) => void setTimeout(fn, 0);
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The `id` of a payload that is plain JSON rather than a JWS, when it is a string of 1–128 characters. */
-function readPlainId(payload: Uint8Array): string | undefined {
-  if (payload.byteLength > MAX_PAYLOAD_BYTES) return undefined;
-  try {
-    const value: unknown = JSON.parse(utf8.decode(payload));
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-    const id = (value as { id?: unknown }).id;
-    return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The device runtime shared by loudspeakers and boards: connects over MQTT, announces itself
@@ -546,12 +530,8 @@ export class DeviceClient {
       supports: (type) => !LIVE_TYPES.includes(type) || typeof o.adapter.live === 'function',
     });
     if (!result.ok) {
-      // §9: a payload that is not a JWS but plain JSON with a string id is still answered.
-      const plainRef = result.ref === undefined ? readPlainId(payload) : undefined;
-      const body =
-        plainRef === undefined
-          ? ackBody(result)
-          : { ref: plainRef, ok: false, code: 'invalid_message' as const, message: result.error.message };
+      // §9: verifyCommand gives a `ref` whenever an id can be read, plain JSON included (P-X2).
+      const body = ackBody(result);
       if (body === undefined) {
         this.#badMessages++;
         this.#emit({ type: 'dropped', topic, reason: result.error.message, badMessages: this.#badMessages });
