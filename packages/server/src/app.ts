@@ -7,7 +7,6 @@ import {
   matchRoute,
   type OperationId,
   openApiDocument,
-  type Problem,
   parseRequest,
   problem,
   ROUTE_LIST,
@@ -30,12 +29,25 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import pino from 'pino';
+import {
+  Answer,
+  type Ctx,
+  fail,
+  type Handler,
+  type HandlerModule,
+  invalid,
+  type ServerShared,
+} from './context';
 import type { Database } from './db';
 import { renderDocsHtml } from './docs';
 import { atomFeed, jsonFeed } from './feeds';
 import { jsonResponse, notImplemented, problemResponse } from './http';
+import type { DeviceHub } from './hub';
 import { newUlid } from './ids';
 import { createMetrics } from './metrics';
+import { DEVICES_OPERATIONS, deviceHandlers } from './routes/devices';
+import { PLANS_OPERATIONS, planHandlers } from './routes/plans';
+import { REPORTS_OPERATIONS, reportHandlers } from './routes/reports';
 import { ScopeUnits } from './scope';
 import {
   appendAudit,
@@ -84,6 +96,11 @@ export interface ServerOptions {
   cors?: { origins: '*' | readonly string[] } | undefined;
   /** Requests per minute per client address on public writes (default 30); more is 429. */
   publicRateLimit?: number | undefined;
+  /**
+   * The MQTT side (from `createDispatcher`): registration, device commands and dispatch on publish and
+   * revoke. Without it the server runs HTTP only and the device routes answer 503 `unavailable`.
+   */
+  hub?: DeviceHub | undefined;
 }
 
 /**
@@ -148,26 +165,12 @@ export const IMPLEMENTED_OPERATIONS: readonly OperationId[] = [
   'getMetrics',
   'getOpenApi',
   'getDocs',
+  ...DEVICES_OPERATIONS,
+  ...PLANS_OPERATIONS,
+  ...REPORTS_OPERATIONS,
 ];
 
-interface Ctx<Op extends OperationId> {
-  op: Op;
-  input: RouteParsedInput<Op>;
-  principal: Principal | undefined;
-  request: Request;
-  url: URL;
-}
-
-type Handler = (ctx: Ctx<OperationId>) => Promise<Response> | Response;
-
-class Answer extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.detail ?? problem.title);
-  }
-}
-const fail = (p: Problem): never => {
-  throw new Answer(p);
-};
+const HANDLER_MODULES: readonly HandlerModule[] = [deviceHandlers, planHandlers, reportHandlers];
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
@@ -280,16 +283,6 @@ function bulletinIssues(
     }
     return { path, message: i.message };
   });
-}
-
-function invalid(errors: { path: string; message: string }[]): never {
-  const first = errors[0];
-  return fail(
-    problem('invalid_request', {
-      detail: `${errors.length} invalid field${errors.length === 1 ? '' : 's'}${first ? `; first: ${first.path}: ${first.message}` : ''}`,
-      errors,
-    }),
-  );
 }
 
 /**
@@ -578,6 +571,14 @@ export function createServer(options: ServerOptions): NguonServer {
       }
     });
     log.info({ bulletin: id, op, from: b.status, to: updated.status, actor: p.id }, 'workflow step');
+    if (options.hub && (op === 'publishBulletin' || op === 'revokeBulletin')) {
+      // The bulletin is stored whatever happens to the broker: a device that misses the command gets
+      // it again after its next hello (P-H3), so a dispatch failure is logged, not answered.
+      const hub = options.hub;
+      await (op === 'publishBulletin' ? hub.publishBulletin(updated) : hub.revokeBulletin(updated)).catch(
+        (error: unknown) => log.error({ err: error, bulletin: id, op }, 'dispatch failed'),
+      );
+    }
     return jsonResponse(200, updated);
   }
 
@@ -1131,6 +1132,19 @@ export function createServer(options: ServerOptions): NguonServer {
     getAtomFeed: (ctx) => feed(ctx, 'atom'),
     getJsonFeed: (ctx) => feed(ctx, 'json'),
   };
+
+  const shared: ServerShared = {
+    db,
+    k,
+    now,
+    nowIso,
+    log,
+    registry,
+    units,
+    anc,
+    hub: options.hub,
+  };
+  for (const module of HANDLER_MODULES) Object.assign(handlers, module(shared));
 
   async function created(b: Bulletin, p: Principal, action: string, cap: unknown): Promise<Response> {
     const exists = await k.selectFrom('bulletins').select('id').where('id', '=', b.id).executeTakeFirst();

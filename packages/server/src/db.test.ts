@@ -27,12 +27,19 @@ describe('openDatabase', () => {
     for (const db of [lite, postgres]) {
       const tables = (await ours(db)).map((t) => t.name).sort();
       expect(tables).toEqual([
+        'alarms',
         'audit_log',
         'bulletin_units',
         'bulletins',
+        'commands',
+        'deliveries',
         'devices',
         'feedback',
         'media',
+        'plan_actuals',
+        'presence_log',
+        'receipts',
+        'signing_keys',
         'tokens',
       ]);
       const bulletin = (await ours(db)).find((t) => t.name === 'bulletins');
@@ -42,7 +49,7 @@ describe('openDatabase', () => {
     }
     await postgres.close();
     const reopened = await openDatabase({ url: PG_URL, schema });
-    expect((await ours(reopened)).length).toBe(7);
+    expect((await ours(reopened)).length).toBe(14);
     await reopened.close();
     await lite.close();
   });

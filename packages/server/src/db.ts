@@ -66,17 +66,144 @@ export interface AuditLogTable {
   note: string | null;
 }
 
-/** Row of `devices`: the device registry (loudspeakers and boards). */
+/** Row of `devices`: the device registry (loudspeakers and boards) with live presence and status. */
 export interface DevicesTable {
   id: string;
   kind: string;
+  /** JSON array of the unit codes the device serves. */
   units: string;
   vendor: string;
   model: string;
+  /** Ed25519 public key, raw 32 bytes in base64url. */
   public_key: string;
   firmware: string | null;
   created_at: string;
+  /** JSON of the registration (and later hello) details. */
   body: string;
+  /** The MQTT password's hash in Mosquitto's `$7$` (PBKDF2-SHA512) format; never the password. */
+  secret_hash: string;
+  /** Every unit of the device and every unit above them, as `|52001|52|`, for scope filters. */
+  unit_path: string;
+  /** 1 when the last presence said online. */
+  online: number;
+  /** `session` of the last presence taken (P-H1): an older offline presence is ignored. */
+  presence_session: number;
+  presence_since: string | null;
+  /** JSON of the last `status` body. */
+  last_status: string | null;
+  last_status_at: string | null;
+  last_hello_at: string | null;
+  /** Device clock minus server clock in ms, from the last hello, status or ping. */
+  clock_offset_ms: number | null;
+  /** Highest receipt number below which every receipt of the device is stored (P-R2). */
+  receipts_committed: number;
+  /** `configVersion` last sent to the device (only grows). */
+  config_version: number;
+}
+
+/** Row of `signing_keys`: the Ed25519 keys the system signs commands with (P-S1, P-S3). */
+export interface SigningKeysTable {
+  kid: string;
+  /** Raw public key, base64url. */
+  public_key: string;
+  /** Private key as a JWK (JSON). */
+  private_jwk: string;
+  created_at: string;
+  /** Set when the key no longer signs; it stays trusted until `trusted_until`. */
+  retired_at: string | null;
+}
+
+/** Row of `commands`: every signed command the system sent, to an area or to one device. */
+export interface CommandsTable {
+  /** The envelope id (ULID). */
+  id: string;
+  type: string;
+  /** `area:{code}` or `dev:{deviceId}`. */
+  target: string;
+  device_id: string | null;
+  bulletin_id: string | null;
+  bulletin_version: number | null;
+  sent_at: string;
+  expires_at: string;
+  /** `sent`, `acked`, `failed` (ack ok:false) or `timeout` (device commands only). */
+  state: string;
+  /** JSON of the ack body of a device command. */
+  ack: string | null;
+  /** The JWS as sent. */
+  jws: string;
+}
+
+/** Row of `deliveries`: one bulletin on one device, from targeted to played (GET …/delivery). */
+export interface DeliveriesTable {
+  bulletin_id: string;
+  device_id: string;
+  /** The bulletin version delivered. */
+  version: number;
+  /** `pending`, `acked`, `played` or `failed`. */
+  state: string;
+  /** The unit of the device the delivery counts for in `byUnit`. */
+  unit_code: string;
+  command_id: string | null;
+  acked_at: string | null;
+  played_at: string | null;
+  outcome: string | null;
+  reason: string | null;
+  updated_at: string;
+}
+
+/** Row of `receipts`: one proof of play (P-R1), stored once per (device, receipt number). */
+export interface ReceiptsTable {
+  device_id: string;
+  seq: number;
+  bulletin_id: string;
+  media_sha256: string | null;
+  lang: string | null;
+  started_at: string;
+  ended_at: string;
+  outcome: string;
+  reason: string | null;
+  offline: number;
+  /** 1 when the signature verified against the device's registered key (P-R3). */
+  verified: number;
+  /** Seconds on air (endedAt − startedAt). */
+  duration_sec: number;
+  /** `unit_path` of the device when the receipt arrived, for per-unit reports. */
+  unit_path: string;
+  received_at: string;
+  /** The receipt JWS as received, for a later audit. */
+  jws: string;
+}
+
+/** Row of `presence_log`: every presence change taken, for uptime. */
+export interface PresenceLogTable {
+  seq: Generated<number>;
+  device_id: string;
+  session: number;
+  online: number;
+  at: string;
+}
+
+/** Row of `alarms`: alarms raised by devices. */
+export interface AlarmsTable {
+  seq: Generated<number>;
+  device_id: string;
+  code: string;
+  message: string | null;
+  ref: string | null;
+  bulletin_id: string | null;
+  at: string;
+}
+
+/** Row of `plan_actuals`: an actual (thực hiện) recorded for a plan's indicator, unit and year. */
+export interface PlanActualsTable {
+  plan_id: string;
+  indicator: string;
+  unit_code: string;
+  year: number;
+  /** JSON of the `Actual` of @nguon/indicators. */
+  body: string;
+  recorded_at: string;
+  recorded_by: string;
 }
 
 /** Row of `media`: an uploaded file by its sha256. */
@@ -116,6 +243,13 @@ export interface Tables {
   devices: DevicesTable;
   media: MediaTable;
   feedback: FeedbackTable;
+  signing_keys: SigningKeysTable;
+  commands: CommandsTable;
+  deliveries: DeliveriesTable;
+  receipts: ReceiptsTable;
+  presence_log: PresenceLogTable;
+  alarms: AlarmsTable;
+  plan_actuals: PlanActualsTable;
 }
 
 /** Which database engine a {@link Database} runs on. @example `db.dialect === 'sqlite'` */
@@ -288,6 +422,129 @@ function migrations(dialect: DialectName): Record<string, Migration> {
       await db.schema
         .alterTable('feedback')
         .addColumn('unit_path', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+    }),
+    '0003_devices_delivery': migration(dialect, async (db) => {
+      const double = dialect === 'postgres' ? 'double precision' : 'real';
+      const deviceColumns: [string, 'text' | 'integer' | typeof double, unknown][] = [
+        ['secret_hash', 'text', ''],
+        ['unit_path', 'text', ''],
+        ['online', 'integer', 0],
+        ['presence_session', 'integer', 0],
+        ['presence_since', 'text', null],
+        ['last_status', 'text', null],
+        ['last_status_at', 'text', null],
+        ['last_hello_at', 'text', null],
+        ['clock_offset_ms', double, null],
+        ['receipts_committed', 'integer', 0],
+        ['config_version', 'integer', 1],
+      ];
+      for (const [name, type, fallback] of deviceColumns) {
+        await db.schema
+          .alterTable('devices')
+          .addColumn(name, sql.raw(type), (c) => (fallback === null ? c : c.notNull().defaultTo(fallback)))
+          .execute();
+      }
+      await db.schema.createIndex('devices_unit_path').on('devices').column('unit_path').execute();
+      await db.schema
+        .createTable('signing_keys')
+        .addColumn('kid', 'text', (c) => c.primaryKey())
+        .addColumn('public_key', 'text', (c) => c.notNull())
+        .addColumn('private_jwk', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('retired_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('commands')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'text')
+        .addColumn('bulletin_id', 'text')
+        .addColumn('bulletin_version', 'integer')
+        .addColumn('sent_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('ack', 'text')
+        .addColumn('jws', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('commands_bulletin').on('commands').column('bulletin_id').execute();
+      await db.schema.createIndex('commands_device').on('commands').column('device_id').execute();
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('bulletin_id', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('unit_code', 'text', (c) => c.notNull())
+        .addColumn('command_id', 'text')
+        .addColumn('acked_at', 'text')
+        .addColumn('played_at', 'text')
+        .addColumn('outcome', 'text')
+        .addColumn('reason', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('deliveries_pk', ['bulletin_id', 'device_id'])
+        .execute();
+      await db.schema.createIndex('deliveries_device').on('deliveries').column('device_id').execute();
+      await db.schema
+        .createTable('receipts')
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('bulletin_id', 'text', (c) => c.notNull())
+        .addColumn('media_sha256', 'text')
+        .addColumn('lang', 'text')
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('ended_at', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('offline', 'integer', (c) => c.notNull())
+        .addColumn('verified', 'integer', (c) => c.notNull())
+        .addColumn('duration_sec', double, (c) => c.notNull())
+        .addColumn('unit_path', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('jws', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('receipts_pk', ['device_id', 'seq'])
+        .execute();
+      await db.schema.createIndex('receipts_bulletin').on('receipts').column('bulletin_id').execute();
+      await db.schema.createIndex('receipts_started').on('receipts').column('started_at').execute();
+      await db.schema
+        .createTable('presence_log')
+        .addColumn('seq', serial, (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('session', 'integer', (c) => c.notNull())
+        .addColumn('online', 'integer', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('presence_log_device')
+        .on('presence_log')
+        .columns(['device_id', 'at'])
+        .execute();
+      await db.schema
+        .createTable('alarms')
+        .addColumn('seq', serial, (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('message', 'text')
+        .addColumn('ref', 'text')
+        .addColumn('bulletin_id', 'text')
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('alarms_device').on('alarms').column('device_id').execute();
+      await db.schema
+        .createTable('plan_actuals')
+        .addColumn('plan_id', 'text', (c) => c.notNull())
+        .addColumn('indicator', 'text', (c) => c.notNull())
+        .addColumn('unit_code', 'text', (c) => c.notNull())
+        .addColumn('year', 'integer', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('recorded_at', 'text', (c) => c.notNull())
+        .addColumn('recorded_by', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('plan_actuals_pk', ['plan_id', 'indicator', 'unit_code', 'year'])
         .execute();
     }),
   };
