@@ -46,6 +46,7 @@ import type { DeviceHub } from './hub';
 import { newUlid } from './ids';
 import { createMetrics } from './metrics';
 import { DEVICES_OPERATIONS, deviceHandlers } from './routes/devices';
+import { EXTRA_OPERATIONS, extraHandlers } from './routes/extras';
 import { PLANS_OPERATIONS, planHandlers } from './routes/plans';
 import { REPORTS_OPERATIONS, reportHandlers } from './routes/reports';
 import { ScopeUnits } from './scope';
@@ -168,9 +169,15 @@ export const IMPLEMENTED_OPERATIONS: readonly OperationId[] = [
   ...DEVICES_OPERATIONS,
   ...PLANS_OPERATIONS,
   ...REPORTS_OPERATIONS,
+  ...EXTRA_OPERATIONS,
 ];
 
-const HANDLER_MODULES: readonly HandlerModule[] = [deviceHandlers, planHandlers, reportHandlers];
+const HANDLER_MODULES: readonly HandlerModule[] = [
+  deviceHandlers,
+  planHandlers,
+  reportHandlers,
+  extraHandlers,
+];
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
