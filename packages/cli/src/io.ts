@@ -27,3 +27,26 @@ export class CliExit extends Error {
     this.name = 'CliExit';
   }
 }
+
+/**
+ * Resolves with the name of the first SIGINT or SIGTERM the process receives, for commands that run
+ * until stopped (`nguon device run`, `nguon dev`).
+ *
+ * @example
+ * ```ts
+ * const signal = await waitForShutdown(); // 'SIGINT' after Ctrl+C
+ * ```
+ */
+export function waitForShutdown(): Promise<string> {
+  return new Promise((done) => {
+    const on = (signal: string) => () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      done(signal);
+    };
+    const onInt = on('SIGINT');
+    const onTerm = on('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+  });
+}

@@ -10,7 +10,7 @@ import {
 import { createNodeDevice } from '@nguon/device/node';
 import { createRadioAdapter } from '@nguon/radio';
 import type { Command } from 'commander';
-import { CliExit, type CliIo } from '../io';
+import { CliExit, type CliIo, waitForShutdown } from '../io';
 
 async function loadConfig(file: string, io: CliIo): Promise<DeviceRunConfig> {
   let text: string;
@@ -57,20 +57,6 @@ async function createAdapter(config: DeviceRunConfig, io: CliIo): Promise<Playou
   // Boards run headless here: a board renders in a browser (@nguon/board); the reference device
   // only proves the protocol side, timing each display with the null adapter.
   return new NullAdapter({ kind: config.kind });
-}
-
-function waitForShutdown(): Promise<string> {
-  return new Promise((done) => {
-    const on = (signal: string) => () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      done(signal);
-    };
-    const onInt = on('SIGINT');
-    const onTerm = on('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-  });
 }
 
 /**
