@@ -2,14 +2,15 @@ const MARKER = Symbol.for('@nguon/server/ServerError');
 
 /**
  * Codes of {@link ServerError}: `config` (bad options), `database` (the database failed or could not
- * be reached), `migration` (a migration failed).
+ * be reached), `migration` (a migration failed), `not_found` (e.g. a command for a device that is not
+ * registered: a route answers 404), `invalid` (e.g. a command body the protocol refuses: 400).
  *
  * @example
  * ```ts
  * const code: ServerErrorCode = 'database';
  * ```
  */
-export type ServerErrorCode = 'config' | 'database' | 'migration';
+export type ServerErrorCode = 'config' | 'database' | 'migration' | 'not_found' | 'invalid';
 
 /**
  * The error class of `@nguon/server` for failures outside a request (opening the database,
