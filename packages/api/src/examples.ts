@@ -25,6 +25,7 @@ export const deviceRegisteredExample = {
   },
   topics: deviceAcl('52', DEVICE_ID, ['24065']),
   trust: [{ kid: 'gl-2026-1', publicKey: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }],
+  trustVersion: 1,
 };
 
 export const deviceExample = {

@@ -163,6 +163,11 @@ export const DeviceRegisteredSchema = z
       publish: z.array(z.string().min(1)),
     }),
     trust: z.array(trustAnchorSchema).min(1),
+    trustVersion: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('Version of the trust list (P-S3): the device starts with it as its trustVersion'),
   })
   .describe('Registered device');
 
