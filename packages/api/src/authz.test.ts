@@ -71,6 +71,7 @@ describe('authorisation matrix', () => {
         'createFeedback',
         'getAtomFeed',
         'getDocs',
+        'getFeedScript',
         'getHealth',
         'getJsonFeed',
         'getMedia',

@@ -101,7 +101,7 @@ export const AUTH_RULES = {
   'A-P1': rule(
     'A-P1',
     'Public routes',
-    'Feeds (published, revoked and expired bulletins only), the unit registry, health, the OpenAPI document and the docs page need no token.',
+    'Feeds (published, revoked and expired bulletins only) and the feed script, the unit registry, health, the OpenAPI document and the docs page need no token.',
   ),
   'A-O1': rule(
     'A-O1',

@@ -156,3 +156,41 @@ export const jsonFeedExample = {
     },
   ],
 };
+
+/**
+ * Example answer of `GET /v1/bulletins/{id}/history`: created, submitted, published by an approver.
+ *
+ * @example
+ * ```ts
+ * bulletinHistoryExample.items.at(-1)?.action; // 'publish'
+ * ```
+ */
+export const bulletinHistoryExample = {
+  items: [
+    {
+      at: '2026-11-26T01:00:02.000Z',
+      actor: { id: '01JDQ3V6Y8C8W5T2M9K4N7P1RB', role: 'editor' },
+      action: 'create',
+      from: null,
+      to: 'draft',
+      version: 1,
+    },
+    {
+      at: '2026-11-26T01:05:00.000Z',
+      actor: { id: '01JDQ3V6Y8C8W5T2M9K4N7P1RB', role: 'editor' },
+      action: 'submit',
+      from: 'draft',
+      to: 'submitted',
+      version: 1,
+    },
+    {
+      at: '2026-11-26T01:20:00.000Z',
+      actor: { id: '01JDQ3W2A1B2C3D4E5F6G7H8JK', role: 'approver' },
+      action: 'publish',
+      from: 'submitted',
+      to: 'published',
+      version: 1,
+      note: 'Đã duyệt, phát ngay',
+    },
+  ],
+};

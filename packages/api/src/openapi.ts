@@ -102,8 +102,10 @@ const STATUS_CODES: Record<number, ProblemCode> = {
   409: 'state_conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  416: 'range_not_satisfiable',
   429: 'rate_limited',
   500: 'internal',
+  501: 'not_implemented',
   503: 'unavailable',
 };
 

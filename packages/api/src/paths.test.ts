@@ -53,6 +53,19 @@ describe('matchRoute', () => {
     expect(matchRoute('HEAD', '/v1/media/abc')).toMatchObject({ ok: true, operationId: 'getMedia' });
   });
 
+  it('tells the feed script from a unit feed', () => {
+    expect(matchRoute('GET', '/v1/feeds/embed.js')).toMatchObject({ ok: true, operationId: 'getFeedScript' });
+    expect(matchRoute('GET', '/v1/feeds/52001.json')).toMatchObject({ operationId: 'getJsonFeed' });
+    expect(matchRoute('GET', '/v1/feeds/embed.json')).toMatchObject({
+      operationId: 'getJsonFeed',
+      params: { unitCode: 'embed' },
+    });
+    expect(matchRoute('GET', '/v1/bulletins/B1/history')).toMatchObject({
+      operationId: 'getBulletinHistory',
+      params: { id: 'B1' },
+    });
+  });
+
   it('answers 405 with the allowed methods, 404 for unknown paths, 400 for a broken escape', () => {
     const m405 = matchRoute('DELETE', '/v1/bulletins/01J');
     expect(m405).toMatchObject({ ok: false, status: 405, allow: ['GET', 'PATCH'] });

@@ -26,8 +26,10 @@ export const PROBLEM_CODES = {
     status: 415,
     title: 'The request body has a content type this path does not take',
   },
+  range_not_satisfiable: { status: 416, title: 'The range is outside the file' },
   rate_limited: { status: 429, title: 'Too many requests; retry later' },
   internal: { status: 500, title: 'The server failed' },
+  not_implemented: { status: 501, title: 'The server does not implement this operation yet' },
   unavailable: { status: 503, title: 'A part the server needs is down' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -38,6 +38,9 @@ const SPEC_ROUTES = [
   'GET /metrics',
   'GET /openapi.json',
   'GET /docs',
+  // Added to the contract after api-v1 was written: the audit log and the embeddable feed script.
+  'GET /v1/bulletins/{id}/history',
+  'GET /v1/feeds/embed.js',
 ];
 
 describe('route table', () => {

@@ -2,6 +2,7 @@ import { BulletinSchema, exampleFloodWarning, examplePolicyNotice } from '@nguon
 import * as z from 'zod';
 import {
   broadcastReportExample,
+  bulletinHistoryExample,
   commandResultExample,
   deliveryExample,
   deviceExample,
@@ -22,6 +23,7 @@ import {
   BroadcastReportQuerySchema,
   BroadcastReportSchema,
   BulletinDraftSchema,
+  BulletinHistorySchema,
   BulletinIdParamsSchema,
   BulletinListFiltersShape,
   BulletinPatchSchema,
@@ -295,7 +297,7 @@ export const ROUTES = {
       headers: { ETag: 'The sha256 in quotes', 'Accept-Ranges': 'bytes' },
     },
     alsoSuccess: [206],
-    errors: [400, 404],
+    errors: [400, 404, 416],
   },
   // ── Bulletins ──
   createBulletin: {
@@ -331,6 +333,20 @@ export const ROUTES = {
     auth: bearer(ALL, 'overlaps', ['A-S3']),
     params: BulletinIdParamsSchema,
     success: { status: 200, description: 'The bulletin', content: json(BulletinSchema, exampleFloodWarning) },
+    errors: [400, 401, 403, 404],
+  },
+  getBulletinHistory: {
+    method: 'GET',
+    path: '/v1/bulletins/{id}/history',
+    summary: 'The audit log of one bulletin: who created, edited and moved it through the workflow',
+    tags: ['bulletins'],
+    auth: bearer(ALL, 'overlaps', ['A-S3']),
+    params: BulletinIdParamsSchema,
+    success: {
+      status: 200,
+      description: 'The history, oldest first',
+      content: json(BulletinHistorySchema, bulletinHistoryExample),
+    },
     errors: [400, 401, 403, 404],
   },
   updateBulletin: {
@@ -430,8 +446,10 @@ export const ROUTES = {
     },
     success: {
       status: 201,
-      description: 'The draft and the notes of the mapping',
+      description:
+        'The stored draft and the issues to fix before it can be submitted (empty when none); `Location` names the bulletin',
       content: json(CapImportResultSchema),
+      headers: { Location: 'Path of the new bulletin: /v1/bulletins/{id}' },
     },
     errors: [400, 401, 403, 409, 413, 415],
   },
@@ -545,6 +563,26 @@ export const ROUTES = {
       },
     },
     errors: [400, 404],
+  },
+  getFeedScript: {
+    method: 'GET',
+    path: '/v1/feeds/embed.js',
+    summary: 'Script that shows the JSON Feed of a unit on a commune website, emergencies on top',
+    description:
+      'A commune website adds `<div data-nguon-feed="24065"></div>` and `<script src="…/v1/feeds/embed.js" async></script>`. The script reads `/v1/feeds/{unitCode}.json` from its own origin every 60 s, so a revoked bulletin leaves the page. Feeds and this script are sent with `Access-Control-Allow-Origin: *`.',
+    tags: ['feeds'],
+    auth: PUBLIC(['A-P1']),
+    success: {
+      status: 200,
+      description: 'The script (JavaScript, no dependencies)',
+      content: { kind: 'text', contentType: ['text/javascript'], schema: z.string() },
+      headers: {
+        ETag: 'Hash of the script; send it back as If-None-Match to get 304',
+        'Cache-Control': 'public, max-age=300',
+        'Access-Control-Allow-Origin': '*',
+      },
+    },
+    errors: [],
   },
   // ── Plans ──
   listPlans: {

@@ -410,11 +410,82 @@ export const DeliverySchema = z
   })
   .describe('Delivery and proof of play');
 
+/**
+ * One entry of `GET /v1/bulletins/{id}/history`: who (token id and role) did what (`create`,
+ * `import_cap`, `update`, `submit`, `approve`, `reject`, `publish`, `revoke`), when, the status
+ * before (`null` on creation) and after, the bulletin version after the step and the note or reason
+ * given with it.
+ *
+ * @example
+ * ```ts
+ * BulletinHistoryEntrySchema.parse({
+ *   at: '2026-11-26T01:00:05.000Z',
+ *   actor: { id: '01JD0000000000000000000000', role: 'approver' },
+ *   action: 'publish',
+ *   from: 'approved',
+ *   to: 'published',
+ *   version: 1,
+ * });
+ * ```
+ */
+export const BulletinHistoryEntrySchema = z
+  .strictObject({
+    at: DateTimeSchema,
+    actor: z.strictObject({
+      id: z.string().min(1).describe('Id of the token that did the step'),
+      role: RoleSchema,
+    }),
+    action: z
+      .string()
+      .min(1)
+      .describe('create, import_cap, update, submit, approve, reject, publish or revoke'),
+    from: StatusSchema.nullable().describe('Status before the step; null when the bulletin was created'),
+    to: StatusSchema,
+    version: z.int().min(1).describe('Version of the bulletin after the step'),
+    note: z.string().optional().describe('The note (submit, approve, reject, publish) or revoke reason'),
+  })
+  .describe('Bulletin history entry');
+
+/**
+ * `GET /v1/bulletins/{id}/history` answer: the audit log of one bulletin, oldest first.
+ *
+ * @example
+ * ```ts
+ * const { items } = BulletinHistorySchema.parse(json);
+ * items.map((e) => `${e.at} ${e.actor.role} ${e.action} ${e.from ?? '∅'} → ${e.to}`);
+ * ```
+ */
+export const BulletinHistorySchema = z
+  .strictObject({ items: z.array(BulletinHistoryEntrySchema) })
+  .describe('Bulletin history');
+
 // ── CAP ─────────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * `POST /v1/cap` answer: the draft made from the alert and the notes of the mapping (what was
- * dropped or guessed).
+ * One note of a CAP import: a rule of the bulletin schema or of the unit registry that the draft
+ * made from the alert does not meet yet. `at` is the path in the bulletin (`contents[0].title`,
+ * `targets.units.codes[1]`), `code` a stable code (a zod issue code or a registry check such as
+ * `unit_unknown`), `message` what was expected and found.
+ *
+ * @example
+ * ```ts
+ * CapImportIssueSchema.parse({ at: 'targets.units.codes[0]', code: 'unit_unknown', message: 'no unit 99999' });
+ * ```
+ */
+export const CapImportIssueSchema = z
+  .strictObject({
+    at: z.string().describe('Path in the bulletin; empty for the bulletin as a whole'),
+    code: z.string().min(1),
+    message: z.string().min(1),
+  })
+  .describe('CAP import issue');
+
+/**
+ * `POST /v1/cap` answer (201, with `Location: /v1/bulletins/{id}`): the stored draft made from the
+ * alert (status `draft`, version 1, the caller as author; CAP fields a bulletin cannot hold are kept
+ * in `extensions.cap` and written back by `GET /v1/bulletins/{id}/cap`) and the `issues` the editor
+ * must fix (with `updateBulletin`) before the draft can be submitted. An empty `issues` list means
+ * the draft is complete.
  *
  * @example
  * ```ts
@@ -424,7 +495,7 @@ export const DeliverySchema = z
 export const CapImportResultSchema = z
   .strictObject({
     bulletin: BulletinSchema,
-    issues: z.array(z.strictObject({ at: z.string(), code: z.string(), message: z.string() })),
+    issues: z.array(CapImportIssueSchema),
   })
   .describe('Imported CAP alert');
 

@@ -275,7 +275,8 @@ export const ROUTE_INDEX = {
     ],
     "errors": [
       400,
-      404
+      404,
+      416
     ]
   },
   "createBulletin": {
@@ -365,6 +366,41 @@ export const ROUTE_INDEX = {
     "method": "GET",
     "path": "/v1/bulletins/{id}",
     "summary": "One bulletin with its workflow history",
+    "tags": [
+      "bulletins"
+    ],
+    "auth": {
+      "kind": "bearer",
+      "roles": [
+        "admin",
+        "editor",
+        "approver",
+        "operator",
+        "viewer"
+      ],
+      "scope": "overlaps",
+      "rules": [
+        "A-S3"
+      ]
+    },
+    "success": {
+      "status": 200,
+      "kind": "json",
+      "contentType": [
+        "application/json"
+      ]
+    },
+    "errors": [
+      400,
+      401,
+      403,
+      404
+    ]
+  },
+  "getBulletinHistory": {
+    "method": "GET",
+    "path": "/v1/bulletins/{id}/history",
+    "summary": "The audit log of one bulletin: who created, edited and moved it through the workflow",
     "tags": [
       "bulletins"
     ],
@@ -940,6 +976,28 @@ export const ROUTE_INDEX = {
       400,
       404
     ]
+  },
+  "getFeedScript": {
+    "method": "GET",
+    "path": "/v1/feeds/embed.js",
+    "summary": "Script that shows the JSON Feed of a unit on a commune website, emergencies on top",
+    "tags": [
+      "feeds"
+    ],
+    "auth": {
+      "kind": "public",
+      "rules": [
+        "A-P1"
+      ]
+    },
+    "success": {
+      "status": 200,
+      "kind": "text",
+      "contentType": [
+        "text/javascript"
+      ]
+    },
+    "errors": []
   },
   "listPlans": {
     "method": "GET",
