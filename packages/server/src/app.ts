@@ -1114,18 +1114,11 @@ export function createServer(options: ServerOptions): NguonServer {
           }
         }
         if (!m || start < 0 || start >= size || end < start) {
-          return new Response(
-            JSON.stringify({
-              type: 'urn:nguon:problem:range_not_satisfiable',
-              title: 'The range is outside the file',
-              status: 416,
-              code: 'range_not_satisfiable',
+          return problemResponse(
+            problem('range_not_satisfiable', {
               detail: `expected a range such as "bytes=0-1023" within ${size} bytes, found "${range}"`,
             }),
-            {
-              status: 416,
-              headers: { 'content-type': 'application/problem+json', 'content-range': `bytes */${size}` },
-            },
+            { 'content-range': `bytes */${size}` },
           );
         }
         return new Response(data.slice(start, end + 1), {

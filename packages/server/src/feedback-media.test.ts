@@ -76,7 +76,13 @@ describe.each(DIALECTS)('feedback and media over HTTP on %s', (dialect) => {
     expect(new Uint8Array(await tail.arrayBuffer())).toEqual(bytes.slice(4990));
     const outside = await h.call('GET', `/v1/media/${sha}`, { headers: { range: 'bytes=6000-' } });
     expect(outside.status).toBe(416);
-    await outside.arrayBuffer();
+    expect(outside.headers.get('content-range')).toBe('bytes */5000');
+    expect(outside.headers.get('content-type')).toBe('application/problem+json');
+    expect(await outside.json()).toMatchObject({
+      status: 416,
+      code: 'range_not_satisfiable',
+      type: 'urn:nguon:problem:range_not_satisfiable',
+    });
     const cached = await h.call('GET', `/v1/media/${sha}`, { headers: { 'if-none-match': `"${sha}"` } });
     expect(cached.status).toBe(304);
     const missing = await h.json('GET', `/v1/media/${'0'.repeat(64)}`);

@@ -1,4 +1,4 @@
-import { type Problem, problemType } from '@nguon/api';
+import { type Problem, problem } from '@nguon/api';
 
 /** Media type of problem answers. */
 export const PROBLEM_TYPE = 'application/problem+json';
@@ -27,13 +27,9 @@ export function problemResponse(p: Problem, headers: Record<string, string> = {}
  * ```
  */
 export function notImplemented(operationId: string): Problem {
-  return {
-    type: problemType('not_implemented'),
-    title: 'The server does not implement this operation yet',
-    status: 501,
-    code: 'not_implemented',
+  return problem('not_implemented', {
     detail: `${operationId} is part of the API contract but this server does not implement it yet`,
-  };
+  });
 }
 
 /**
