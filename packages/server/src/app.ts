@@ -618,6 +618,8 @@ export function createServer(options: ServerOptions): NguonServer {
     const headers: Record<string, string> = {
       etag,
       'cache-control': 'public, max-age=60',
+      // Commune websites read the feeds from their own origin (embed.js), whatever `cors` says.
+      'access-control-allow-origin': '*',
       ...(latest > 0 ? { 'last-modified': new Date(latest).toUTCString() } : {}),
     };
     const inm = ctx.request.headers.get('if-none-match');

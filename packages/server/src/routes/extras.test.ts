@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { BulletinHistorySchema, CapImportResultSchema } from '@nguon/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleFeedWidget, renderFeedWidgetModule } from '../../scripts/embed-bundle';
+import { FEED_WIDGET_JS } from '../embed/generated/feed-widget';
+import { DIALECTS, draft, type Harness, startHarness } from '../test-support';
+
+const CAP_ALERT = `<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>TEST-GL-HIST-0001</identifier>
+  <sender>pctt@gialai.example.vn</sender>
+  <sent>2026-11-26T14:00:00+07:00</sent>
+  <status>Actual</status>
+  <msgType>Alert</msgType>
+  <scope>Public</scope>
+  <info>
+    <language>vi</language>
+    <category>Met</category>
+    <event>Mưa lớn</event>
+    <urgency>Expected</urgency>
+    <severity>Moderate</severity>
+    <certainty>Likely</certainty>
+    <headline>Cảnh báo mưa lớn tại xã Ia Rbol</headline>
+    <description>Mưa lớn kéo dài đến sáng mai.</description>
+    <area>
+      <areaDesc>Xã Ia Rbol</areaDesc>
+      <geocode><valueName>VN-GSO</valueName><value>24065</value></geocode>
+    </area>
+  </info>
+</alert>`;
+
+describe('the generated feed widget', () => {
+  it('is the current bundle of src/embed/feed-widget.ts (npm run generate -w @nguon/server)', async () => {
+    const committed = readFileSync(new URL('../embed/generated/feed-widget.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(renderFeedWidgetModule(await bundleFeedWidget()));
+  });
+
+  it('stays under 3 KB gzip', () => {
+    const gzip = gzipSync(FEED_WIDGET_JS, { level: 9 }).length;
+    expect(gzip).toBeLessThanOrEqual(3 * 1024);
+  });
+});
+
+describe.each(DIALECTS)('bulletin history and the feed script over HTTP on %s', (dialect) => {
+  let h: Harness;
+  let editor: string;
+  let approver: string;
+  let id: string;
+
+  beforeAll(async () => {
+    h = await startHarness(dialect);
+    editor = await h.token('editor', ['52']);
+    approver = await h.token('approver', ['52']);
+    const created = await h.json('POST', '/v1/bulletins', { token: editor, body: draft(['24065']) });
+    id = created.body.id;
+    const edit = await h.json('PATCH', `/v1/bulletins/${id}`, {
+      token: editor,
+      body: { version: 1, priority: 'priority' },
+    });
+    expect(edit.status).toBe(200);
+    expect(
+      (await h.json('POST', `/v1/bulletins/${id}/submit`, { token: editor, body: { note: 'Nhờ duyệt' } }))
+        .status,
+    ).toBe(200);
+    const approved = await h.json('POST', `/v1/bulletins/${id}/approve`, { token: approver, body: {} });
+    expect(approved.status).toBe(200);
+    const published = await h.json('POST', `/v1/bulletins/${id}/publish`, { token: approver, body: {} });
+    expect(published.status).toBe(200);
+    const revoked = await h.json('POST', `/v1/bulletins/${id}/revoke`, {
+      token: approver,
+      body: { reason: 'Đổi lịch tiêm' },
+    });
+    expect(revoked.status).toBe(200);
+  });
+  afterAll(() => h.close());
+
+  it('answers who moved the bulletin through the workflow, oldest first, in the contract’s shape', async () => {
+    const viewer = await h.token('viewer', ['24065']);
+    const res = await h.json('GET', `/v1/bulletins/${id}/history`, { token: viewer });
+    expect(res.status).toBe(200);
+    const history = BulletinHistorySchema.parse(res.body);
+    expect(history.items.map((e) => [e.action, e.from, e.to])).toEqual([
+      ['create', null, 'draft'],
+      ['update', 'draft', 'draft'],
+      ['submit', 'draft', 'submitted'],
+      ['approve', 'submitted', 'approved'],
+      ['publish', 'approved', 'published'],
+      ['revoke', 'published', 'revoked'],
+    ]);
+    expect(history.items[0]?.actor.role).toBe('editor');
+    expect(history.items.at(-1)?.actor.role).toBe('approver');
+    expect(history.items.at(-1)?.note).toBe('Đổi lịch tiêm');
+    expect(history.items[2]?.note).toBe('Nhờ duyệt');
+    expect(history.items[0]).not.toHaveProperty('note');
+    const times = history.items.map((e) => Date.parse(e.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it('answers 404 for a bulletin outside the scope and for no bulletin, 401 without a token', async () => {
+    const neighbour = await h.token('viewer', ['21553']);
+    const outside = await h.json('GET', `/v1/bulletins/${id}/history`, { token: neighbour });
+    expect([outside.status, outside.body.code]).toEqual([404, 'not_found']);
+    const missing = await h.json('GET', '/v1/bulletins/no-such-bulletin/history', { token: editor });
+    expect(missing.status).toBe(404);
+    expect(missing.body.detail).toContain('no-such-bulletin');
+    const anonymous = await h.json('GET', `/v1/bulletins/${id}/history`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('records a CAP import as import_cap and answers the contract’s {bulletin, issues} with Location', async () => {
+    const res = await h.json('POST', '/v1/cap', {
+      token: editor,
+      body: CAP_ALERT,
+      headers: { 'content-type': 'application/cap+xml' },
+    });
+    expect(res.status).toBe(201);
+    const answer = CapImportResultSchema.parse(res.body);
+    expect(res.headers.get('location')).toBe(`/v1/bulletins/${answer.bulletin.id}`);
+    expect(answer.bulletin).toMatchObject({ status: 'draft', version: 1 });
+    expect(answer.issues).toEqual([]);
+    const history = await h.json('GET', `/v1/bulletins/${answer.bulletin.id}/history`, { token: editor });
+    expect(history.body.items).toEqual([
+      expect.objectContaining({ action: 'import_cap', from: null, to: 'draft', note: 'TEST-GL-HIST-0001' }),
+    ]);
+  });
+
+  it('serves the feed script with caching headers, 304 and CORS for any origin', async () => {
+    const res = await h.call('GET', '/v1/feeds/embed.js', { headers: { origin: 'https://xa.example.vn' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('cache-control')).toMatch(/public, max-age=\d+/);
+    expect(await res.text()).toBe(FEED_WIDGET_JS);
+    const etag = res.headers.get('etag') as string;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await h.call('GET', '/v1/feeds/embed.js', { headers: { 'if-none-match': `W/${etag}` } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+  });
+
+  it('sends Access-Control-Allow-Origin: * on the public feeds, also on 304', async () => {
+    const feed = await h.call('GET', '/v1/feeds/24065.json', {
+      headers: { origin: 'https://xa.example.vn' },
+    });
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get('access-control-allow-origin')).toBe('*');
+    const etag = feed.headers.get('etag') as string;
+    await feed.arrayBuffer();
+    const same = await h.call('GET', '/v1/feeds/24065.json', { headers: { 'if-none-match': etag } });
+    expect(same.status).toBe(304);
+    expect(same.headers.get('access-control-allow-origin')).toBe('*');
+    const atom = await h.call('GET', '/v1/feeds/24065.atom');
+    expect(atom.headers.get('access-control-allow-origin')).toBe('*');
+    await atom.arrayBuffer();
+  });
+});
