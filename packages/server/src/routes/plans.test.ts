@@ -7,48 +7,8 @@ import {
   pageOf,
 } from '@nguon/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db';
 import { DIALECTS, type Harness, startHarness } from '../test-support';
-
-/** A device row as the dispatcher would leave it (only the fields the reports read matter). */
-export async function insertDevice(
-  db: Database,
-  d: {
-    id: string;
-    kind: 'radio' | 'board';
-    units: string[];
-    path: string;
-    online: boolean;
-    createdAt?: string;
-    lastStatusAt?: string | null;
-  },
-): Promise<void> {
-  await db.kysely
-    .insertInto('devices')
-    .values({
-      id: d.id,
-      kind: d.kind,
-      units: JSON.stringify(d.units),
-      vendor: 'test',
-      model: 'm1',
-      public_key: 'A'.repeat(43),
-      firmware: null,
-      created_at: d.createdAt ?? '2025-01-01T00:00:00.000Z',
-      body: '{}',
-      secret_hash: 'x',
-      unit_path: d.path,
-      online: d.online ? 1 : 0,
-      presence_session: 1,
-      presence_since: null,
-      last_status: null,
-      last_status_at: d.lastStatusAt ?? null,
-      last_hello_at: null,
-      clock_offset_ms: null,
-      receipts_committed: 0,
-      config_version: 0,
-    })
-    .execute();
-}
+import { insertDevice } from './report-fixtures';
 
 const PLAN = 'gia-lai-2024';
 const row = (

@@ -1,0 +1,95 @@
+// Rows the dispatcher writes in production (devices, presence_log, receipts), inserted directly by
+// the plans and reports tests.
+import type { Database } from '../db';
+
+/** A device row as the dispatcher would leave it (only the fields the reports read matter). */
+export async function insertDevice(
+  db: Database,
+  d: {
+    id: string;
+    kind: 'radio' | 'board';
+    units: string[];
+    path: string;
+    online: boolean;
+    createdAt?: string;
+    lastStatusAt?: string | null;
+  },
+): Promise<void> {
+  await db.kysely
+    .insertInto('devices')
+    .values({
+      id: d.id,
+      kind: d.kind,
+      units: JSON.stringify(d.units),
+      vendor: 'test',
+      model: 'm1',
+      public_key: 'A'.repeat(43),
+      firmware: null,
+      created_at: d.createdAt ?? '2025-01-01T00:00:00.000Z',
+      body: '{}',
+      secret_hash: 'x',
+      unit_path: d.path,
+      online: d.online ? 1 : 0,
+      presence_session: 1,
+      presence_since: null,
+      last_status: null,
+      last_status_at: d.lastStatusAt ?? null,
+      last_hello_at: null,
+      clock_offset_ms: null,
+      receipts_committed: 0,
+      config_version: 0,
+    })
+    .execute();
+}
+
+/** One presence change, as the dispatcher logs it. */
+export async function insertPresence(
+  db: Database,
+  deviceId: string,
+  online: boolean,
+  at: string,
+): Promise<void> {
+  await db.kysely
+    .insertInto('presence_log')
+    .values({ device_id: deviceId, session: 1, online: online ? 1 : 0, at })
+    .execute();
+}
+
+let receiptSeq = 0;
+
+/** One proof of play of a device. */
+export async function insertReceipt(
+  db: Database,
+  r: {
+    deviceId: string;
+    bulletinId: string;
+    path: string;
+    startedAt: string;
+    durationSec: number;
+    outcome?: string;
+    verified?: boolean;
+  },
+): Promise<void> {
+  receiptSeq += 1;
+  const started = Date.parse(r.startedAt);
+  await db.kysely
+    .insertInto('receipts')
+    .values({
+      device_id: r.deviceId,
+      seq: receiptSeq,
+      bulletin_id: r.bulletinId,
+      media_sha256: null,
+      lang: 'vi',
+      started_at: new Date(started).toISOString(),
+      ended_at: new Date(started + r.durationSec * 1000).toISOString(),
+      outcome: r.outcome ?? 'completed',
+      reason: null,
+      offline: 0,
+      verified: r.verified === false ? 0 : 1,
+      duration_sec: r.durationSec,
+      unit_path: r.path,
+      received_at: new Date(started + r.durationSec * 1000).toISOString(),
+      jws: 'x.y.z',
+    })
+    .execute();
+}
