@@ -268,6 +268,19 @@ describe.each(DIALECTS)('device routes on %s', (dialect) => {
     expect(forged.body.errors[0].path).toBe('query.cursor');
   });
 
+  it('never fails with 500 on arbitrary cursors (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 60 }), async (cursor) => {
+        const res = await h.json('GET', `/v1/devices?limit=3&cursor=${encodeURIComponent(cursor)}`, {
+          token: t.viewer,
+        });
+        expect([200, 400]).toContain(res.status);
+        if (res.status === 400) expect(JSON.stringify(res.body.errors)).toContain('query.cursor');
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('filters by unit, kind and presence, and shows the status the dispatcher stored', async () => {
     const boards = await h.json('GET', '/v1/devices?kind=board&limit=100', { token: t.viewer });
     expect(boards.body.items.length).toBe(4);
