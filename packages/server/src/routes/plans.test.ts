@@ -11,8 +11,8 @@ import { DIALECTS, type Harness, startHarness } from '../test-support';
 import { insertDevice } from './report-fixtures';
 
 const PLAN = 'gia-lai-2024';
-const row = (
-  rows: { indicator: string; unitCode: string; year: number }[],
+const row = <R extends { indicator: string; unitCode: string; year: number }>(
+  rows: R[],
   indicator: string,
   unitCode: string,
   year: number,
