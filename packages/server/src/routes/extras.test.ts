@@ -155,3 +155,23 @@ describe.each(DIALECTS)('bulletin history and the feed script over HTTP on %s', 
     await atom.arrayBuffer();
   });
 });
+
+describe('feeds on a server whose CORS option names other origins', () => {
+  it('still lets any commune website read the feeds and the script', async () => {
+    const h = await startHarness('sqlite', { cors: { origins: ['https://quantri.example.vn'] } });
+    try {
+      for (const path of ['/v1/feeds/24065.json', '/v1/feeds/24065.atom', '/v1/feeds/embed.js']) {
+        const res = await h.call('GET', path, { headers: { origin: 'https://xa-iarbol.example.vn' } });
+        expect([path, res.status, res.headers.get('access-control-allow-origin')]).toEqual([path, 200, '*']);
+        await res.arrayBuffer();
+      }
+      const admin = await h.call('GET', '/v1/bulletins', {
+        headers: { origin: 'https://xa-iarbol.example.vn' },
+      });
+      expect(admin.headers.get('access-control-allow-origin')).toBeNull();
+      await admin.arrayBuffer();
+    } finally {
+      await h.close();
+    }
+  });
+});
