@@ -17,5 +17,10 @@ export { renderDocsHtml } from './docs';
 export { ServerError, type ServerErrorCode } from './errors';
 export { atomFeed, type FeedInput, jsonFeed } from './feeds';
 export { newUlid } from './ids';
+export {
+  ReceiptIngest,
+  type ReceiptIngestOptions,
+  type ReceiptIngestStats,
+} from './mqtt/receipts';
 export { type RunningServer, startFromEnv } from './start';
 export { type AuditEntry, auditLog, type Principal } from './store';

@@ -1,0 +1,567 @@
+import { availableParallelism } from 'node:os';
+import { EVENT_SCHEMAS, type EventOf } from '@nguon/protocol';
+import { CompiledQuery, type Kysely } from 'kysely';
+import pino from 'pino';
+import type { Database, Tables } from '../db';
+import { type VerifyItem, type VerifyOutcome, VerifyPool } from './receipts-verify';
+
+/**
+ * Options of {@link ReceiptIngest.create}.
+ *
+ * @example
+ * ```ts
+ * const options: ReceiptIngestOptions = { db, onCommitted: (id, upTo) => sendCommit(id, upTo) };
+ * ```
+ */
+export interface ReceiptIngestOptions {
+  /** The server's database (from `openDatabase`). */
+  db: Database;
+  /** The clock for `received_at` and `deliveries.updated_at` (default `new Date()`). */
+  now?: () => Date;
+  /** Warnings (rate-limited) about malformed receipts and errors of batch writes. */
+  logger?: pino.Logger;
+  /** Verify workers (default `os.availableParallelism()`). */
+  threads?: number;
+  /** Longest wait in ms before received receipts are written (default 20). */
+  batchMs?: number;
+  /**
+   * Called after each stored batch for every device that had a receipt in it (a duplicate too: a
+   * re-sent receipt means the device missed the commit) with its current `upTo` (P-R2); the caller
+   * publishes `receipts.commit`.
+   */
+  onCommitted: (deviceId: string, upTo: number) => void;
+}
+
+/**
+ * Counters of a {@link ReceiptIngest} since it was created.
+ *
+ * @example `const { stored, duplicates } = ingest.stats()`
+ */
+export interface ReceiptIngestStats {
+  /** Every `push`. */
+  received: number;
+  /** Readable receipts whose signature holds against the device's registered key and whose kid names it. */
+  verified: number;
+  /** Readable receipts that did not verify: stored with `verified = 0` (P-R3). */
+  unverified: number;
+  /** Receipts already stored (or twice in one batch): not stored again. */
+  duplicates: number;
+  /** Unreadable input, a receipt that fails the schema, or an unknown device: not stored. */
+  malformed: number;
+  /** Rows written: new receipts, and verified copies replacing unverified rows. */
+  stored: number;
+}
+
+interface DeviceInfo {
+  publicKey: string;
+  unitPath: string;
+}
+
+interface Pending {
+  deviceId: string;
+  raw: string;
+  epoch: number;
+}
+
+interface Ready extends Pending {
+  receipt: EventOf<'receipt'>['body'];
+  verified: boolean;
+  unitPath: string;
+}
+
+const CHUNK = 128;
+// Rows per transaction: large enough to amortise the commit, small enough that a synchronous SQLite
+// write never holds the event loop for long (about 50 µs a row on a loaded 2-core box).
+const MAX_BATCH = 256;
+const RECEIPT_COLUMNS = [
+  'device_id',
+  'seq',
+  'bulletin_id',
+  'media_sha256',
+  'lang',
+  'started_at',
+  'ended_at',
+  'outcome',
+  'reason',
+  'offline',
+  'verified',
+  'duration_sec',
+  'unit_path',
+  'received_at',
+  'jws',
+] as const;
+// SQLite allows 32 766 bound variables per statement, PostgreSQL 65 535.
+const ROWS_PER_INSERT = Math.floor(32766 / RECEIPT_COLUMNS.length);
+const ROWS_PER_UPDATE = 5000;
+const WARN_EVERY_MS = 10_000;
+
+/**
+ * Receipt ingestion (protocol v1 §8, P-R1…P-R3, P-S4): verifies each `receipt` JWS against the
+ * device's registered Ed25519 key on worker threads, checks it with the protocol's receipt schema,
+ * stores each (device, receipt number) once in batched transactions, marks the deliveries played, and
+ * reports each device's contiguous `upTo` for `receipts.commit`. A receipt whose signature fails is
+ * stored with `verified = 0` and replaced when a verified copy arrives later.
+ *
+ * @example
+ * ```ts
+ * const ingest = ReceiptIngest.create({ db, onCommitted: (id, upTo) => commit(id, upTo) });
+ * client.on('message', (topic, payload) => ingest.push(deviceIdOf(topic), payload.toString()));
+ * await ingest.close();
+ * ```
+ */
+export class ReceiptIngest {
+  readonly #k: Kysely<Tables>;
+  readonly #postgres: boolean;
+  readonly #now: () => Date;
+  readonly #log: pino.Logger;
+  readonly #batchMs: number;
+  readonly #onCommitted: (deviceId: string, upTo: number) => void;
+  readonly #pool: VerifyPool;
+  readonly #devices = new Map<string, DeviceInfo>();
+  readonly #stats: ReceiptIngestStats = {
+    received: 0,
+    verified: 0,
+    unverified: 0,
+    duplicates: 0,
+    malformed: 0,
+    stored: 0,
+  };
+  #incoming: Pending[] = [];
+  #waitingForDevice: Pending[] = [];
+  #lookingUp = false;
+  #drainScheduled = false;
+  #ready: Ready[] = [];
+  #writing = false;
+  #timer: NodeJS.Timeout | undefined;
+  #epoch = 0;
+  readonly #open = new Map<number, number>();
+  #flushWaiters: { epoch: number; resolve: () => void }[] = [];
+  #urgent = 0;
+  #closed = false;
+  readonly #warned = new Map<string, { at: number; suppressed: number }>();
+
+  private constructor(options: ReceiptIngestOptions) {
+    this.#k = options.db.kysely;
+    this.#postgres = options.db.dialect === 'postgres';
+    this.#now = options.now ?? (() => new Date());
+    this.#log = options.logger ?? pino({ level: 'silent' });
+    this.#batchMs = options.batchMs ?? 20;
+    this.#onCommitted = options.onCommitted;
+    this.#pool = new VerifyPool(options.threads ?? availableParallelism());
+  }
+
+  /**
+   * Starts the verify workers.
+   *
+   * @example `const ingest = ReceiptIngest.create({ db, threads: 2, onCommitted })`
+   */
+  static create(options: ReceiptIngestOptions): ReceiptIngest {
+    return new ReceiptIngest(options);
+  }
+
+  /**
+   * Takes one receipt as published on `…/dev/{deviceId}/receipt`. Never throws: unreadable input is
+   * counted as malformed and logged (a warning at most every 10 s per kind).
+   *
+   * @example `ingest.push('loa-52001-001', payload.toString('utf8'))`
+   */
+  push(deviceId: string, raw: string): void {
+    this.#stats.received++;
+    if (this.#closed || typeof deviceId !== 'string' || typeof raw !== 'string') {
+      this.#stats.malformed++;
+      this.#warn('input', { deviceId: String(deviceId) }, 'receipt refused: not a string, or ingest closed');
+      return;
+    }
+    const epoch = this.#epoch;
+    this.#open.set(epoch, (this.#open.get(epoch) ?? 0) + 1);
+    this.#incoming.push({ deviceId, raw, epoch });
+    if (!this.#drainScheduled) {
+      this.#drainScheduled = true;
+      setImmediate(() => this.#drain());
+    }
+  }
+
+  /**
+   * Resolves when every receipt pushed before the call is stored (or refused); writes at once
+   * instead of waiting `batchMs`.
+   *
+   * @example `await ingest.flush(); expect(ingest.stats().stored).toBe(3)`
+   */
+  flush(): Promise<void> {
+    const epoch = this.#epoch++;
+    if (this.#settledUpTo(epoch)) return Promise.resolve();
+    this.#urgent++;
+    const done = new Promise<void>((resolve) => this.#flushWaiters.push({ epoch, resolve }));
+    this.#scheduleWrite();
+    return done.finally(() => {
+      this.#urgent--;
+    });
+  }
+
+  /**
+   * Counters since creation.
+   *
+   * @example `ingest.stats().duplicates`
+   */
+  stats(): ReceiptIngestStats {
+    return { ...this.#stats };
+  }
+
+  /**
+   * Flushes, then ends the workers; later pushes are counted as malformed.
+   *
+   * @example `await ingest.close()`
+   */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#pool.close();
+  }
+
+  /**
+   * Drops the cached key and unit path of a device (call it when the device is registered again).
+   *
+   * @example `ingest.forgetDevice('loa-52001-001')`
+   */
+  forgetDevice(deviceId: string): void {
+    this.#devices.delete(deviceId);
+  }
+
+  // ── pipeline ──────────────────────────────────────────────────────────────────────────────────
+
+  #drain(): void {
+    this.#drainScheduled = false;
+    const items = this.#incoming;
+    this.#incoming = [];
+    const known: Pending[] = [];
+    const keys: VerifyItem[] = [];
+    for (const item of items) {
+      const device = this.#devices.get(item.deviceId);
+      if (device === undefined) this.#waitingForDevice.push(item);
+      else {
+        known.push(item);
+        keys.push({ raw: item.raw, publicKey: device.publicKey });
+      }
+    }
+    for (let i = 0; i < known.length; i += CHUNK) {
+      const part = known.slice(i, i + CHUNK);
+      void this.#pool
+        .verify(keys.slice(i, i + CHUNK))
+        .then((outcomes) => this.#verified(part, outcomes))
+        .catch((error: unknown) => this.#fail(part, error));
+    }
+    if (this.#waitingForDevice.length > 0 && !this.#lookingUp) void this.#lookUp();
+  }
+
+  async #lookUp(): Promise<void> {
+    this.#lookingUp = true;
+    const waiting = this.#waitingForDevice;
+    this.#waitingForDevice = [];
+    const ids = [...new Set(waiting.map((w) => w.deviceId))];
+    try {
+      for (let i = 0; i < ids.length; i += ROWS_PER_UPDATE) {
+        const rows = await this.#k
+          .selectFrom('devices')
+          .select(['id', 'public_key', 'unit_path'])
+          .where('id', 'in', ids.slice(i, i + ROWS_PER_UPDATE))
+          .execute();
+        for (const row of rows)
+          this.#devices.set(row.id, { publicKey: row.public_key, unitPath: row.unit_path });
+      }
+      const unknown = waiting.filter((w) => !this.#devices.has(w.deviceId));
+      for (const item of unknown)
+        this.#warn('unknown_device', { deviceId: item.deviceId }, 'receipt from an unknown device: dropped');
+      this.#malformed(unknown);
+      this.#incoming.push(...waiting.filter((w) => this.#devices.has(w.deviceId)));
+    } catch (error) {
+      this.#log.error({ err: error }, 'receipts: could not read the device keys; receipts dropped');
+      this.#malformed(waiting);
+    } finally {
+      this.#lookingUp = false;
+    }
+    this.#drain();
+  }
+
+  #verified(items: Pending[], outcomes: VerifyOutcome[]): void {
+    const refused: Pending[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as Pending;
+      const outcome = outcomes[i] as VerifyOutcome;
+      const device = this.#devices.get(item.deviceId);
+      const parsed =
+        outcome.payload === undefined ? undefined : EVENT_SCHEMAS.receipt.safeParse(outcome.payload);
+      if (device === undefined || parsed === undefined || !parsed.success) {
+        this.#warn(
+          'malformed',
+          { deviceId: item.deviceId, reason: outcome.reason ?? 'schema' },
+          parsed?.success === false
+            ? `receipt refused: ${parsed.error.issues[0]?.path.join('.') || 'message'}: ${parsed.error.issues[0]?.message}`
+            : 'receipt refused: not a JWS with a JSON header and payload',
+        );
+        refused.push(item);
+        continue;
+      }
+      const kid = (outcome.header as { kid?: unknown }).kid;
+      const kidOk = typeof kid === 'string' && (kid === item.deviceId || kid.startsWith(`${item.deviceId}:`));
+      const verified = outcome.ok && kidOk;
+      if (verified) this.#stats.verified++;
+      else this.#stats.unverified++;
+      this.#ready.push({ ...item, receipt: parsed.data.body, verified, unitPath: device.unitPath });
+    }
+    this.#malformed(refused);
+    this.#scheduleWrite();
+  }
+
+  #fail(items: Pending[], error: unknown): void {
+    this.#log.error({ err: error }, 'receipts: verification failed; receipts dropped');
+    this.#malformed(items);
+  }
+
+  #malformed(items: Pending[]): void {
+    this.#stats.malformed += items.length;
+    this.#settle(items);
+  }
+
+  #scheduleWrite(): void {
+    if (this.#writing || this.#ready.length === 0) return;
+    if (this.#ready.length >= MAX_BATCH || this.#urgent > 0) {
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = undefined;
+      void this.#write();
+    } else if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        void this.#write();
+      }, this.#batchMs);
+    }
+  }
+
+  async #write(): Promise<void> {
+    if (this.#writing || this.#ready.length === 0) return;
+    this.#writing = true;
+    const batch = this.#ready.splice(0, MAX_BATCH);
+    let commits: Map<string, number> | undefined;
+    try {
+      commits = await this.#store(batch);
+    } catch (error) {
+      this.#log.error(
+        { err: error, receipts: batch.length },
+        'receipts: batch write failed; the devices will re-send',
+      );
+    }
+    this.#writing = false;
+    this.#settle(batch);
+    if (commits)
+      for (const [deviceId, upTo] of commits) {
+        try {
+          this.#onCommitted(deviceId, upTo);
+        } catch (error) {
+          this.#log.error({ err: error, deviceId }, 'receipts: onCommitted threw');
+        }
+      }
+    this.#scheduleWrite();
+  }
+
+  /** One transaction: insert the batch, mark deliveries, advance `receipts_committed`. */
+  async #store(batch: Ready[]): Promise<Map<string, number>> {
+    // One row per (device, seq): a verified copy wins over an unverified one.
+    const unique = new Map<string, Ready>();
+    for (const item of batch) {
+      const key = `${item.deviceId}\u0000${item.receipt.seq}`;
+      const seen = unique.get(key);
+      if (seen === undefined || (!seen.verified && item.verified)) unique.set(key, item);
+    }
+    const rows = [...unique.values()];
+    const receivedAt = this.#now().toISOString();
+    const devices = [...new Set(batch.map((b) => b.deviceId))];
+    return this.#k.transaction().execute(async (trx) => {
+      const written = new Set<string>();
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+        const result = await trx.executeQuery<{ device_id: string; seq: number }>(
+          this.#insert(rows.slice(i, i + ROWS_PER_INSERT), receivedAt),
+        );
+        for (const r of result.rows) written.add(`${r.device_id}\u0000${Number(r.seq)}`);
+      }
+      this.#stats.stored += written.size;
+      this.#stats.duplicates += batch.length - written.size;
+      const plays = new Map<string, Ready>();
+      for (const row of rows) {
+        if (!row.verified || !written.has(`${row.deviceId}\u0000${row.receipt.seq}`)) continue;
+        const key = `${row.receipt.bulletinId}\u0000${row.deviceId}`;
+        const seen = plays.get(key);
+        if (seen === undefined || strongerPlay(row, seen)) plays.set(key, row);
+      }
+      const played = [...plays.values()];
+      for (let i = 0; i < played.length; i += ROWS_PER_UPDATE)
+        await trx.executeQuery(this.#deliveries(played.slice(i, i + ROWS_PER_UPDATE), receivedAt));
+      return this.#commit(trx, devices);
+    });
+  }
+
+  #insert(rows: Ready[], receivedAt: string): CompiledQuery {
+    const params: unknown[] = [];
+    const tuples: string[] = [];
+    for (const row of rows) {
+      const b = row.receipt;
+      const start = params.length;
+      params.push(
+        row.deviceId,
+        b.seq,
+        b.bulletinId,
+        b.mediaSha256 ?? null,
+        b.lang ?? null,
+        b.startedAt,
+        b.endedAt,
+        b.outcome,
+        b.reason ?? null,
+        b.offline ? 1 : 0,
+        row.verified ? 1 : 0,
+        (Date.parse(b.endedAt) - Date.parse(b.startedAt)) / 1000,
+        row.unitPath,
+        receivedAt,
+        row.raw,
+      );
+      tuples.push(`(${this.#marks(start, RECEIPT_COLUMNS.length)})`);
+    }
+    const update = RECEIPT_COLUMNS.filter((c) => c !== 'device_id' && c !== 'seq')
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', ');
+    return CompiledQuery.raw(
+      `insert into receipts (${RECEIPT_COLUMNS.join(', ')}) values ${tuples.join(', ')} ` +
+        `on conflict (device_id, seq) do update set ${update} ` +
+        'where receipts.verified = 0 and excluded.verified = 1 returning device_id, seq',
+      params,
+    );
+  }
+
+  #deliveries(plays: Ready[], updatedAt: string): CompiledQuery {
+    const params: unknown[] = [updatedAt];
+    const tuples: string[] = [];
+    for (const play of plays) {
+      const start = params.length;
+      params.push(
+        play.receipt.bulletinId,
+        play.deviceId,
+        play.receipt.outcome,
+        play.receipt.reason ?? null,
+        play.receipt.endedAt,
+      );
+      tuples.push(`(${this.#marks(start, 5)})`);
+    }
+    // completed → played; failed → failed unless already played; others record outcome and reason and
+    // keep the state. A played delivery keeps the outcome of the play that proved it.
+    const keep = "deliveries.state = 'played' and v.column3 <> 'completed'";
+    return CompiledQuery.raw(
+      `update deliveries set
+         state = case when v.column3 = 'completed' then 'played'
+                      when v.column3 = 'failed' and deliveries.state <> 'played' then 'failed'
+                      else deliveries.state end,
+         played_at = case when v.column3 = 'completed' then v.column5 else deliveries.played_at end,
+         outcome = case when ${keep} then deliveries.outcome else v.column3 end,
+         reason = case when ${keep} then deliveries.reason else v.column4 end,
+         updated_at = ${this.#mark(0)}
+       from (values ${tuples.join(', ')}) as v
+       where deliveries.bulletin_id = v.column1 and deliveries.device_id = v.column2`,
+      params,
+    );
+  }
+
+  /** Walks each device's stored receipt numbers up from `receipts_committed`; never lowers it. */
+  async #commit(trx: Kysely<Tables>, devices: string[]): Promise<Map<string, number>> {
+    const upTo = new Map<string, number>();
+    for (let i = 0; i < devices.length; i += ROWS_PER_UPDATE) {
+      const ids = devices.slice(i, i + ROWS_PER_UPDATE);
+      const rows = await trx
+        .selectFrom('devices')
+        .select(['id', 'receipts_committed'])
+        .where('id', 'in', ids)
+        .execute();
+      for (const row of rows) upTo.set(row.id, Number(row.receipts_committed));
+      const above = await trx
+        .selectFrom('receipts')
+        .innerJoin('devices', 'devices.id', 'receipts.device_id')
+        .select(['receipts.device_id as device_id', 'receipts.seq as seq'])
+        .where('receipts.device_id', 'in', ids)
+        .whereRef('receipts.seq', '>', 'devices.receipts_committed')
+        .orderBy('receipts.device_id')
+        .orderBy('receipts.seq')
+        .execute();
+      for (const row of above) {
+        const current = upTo.get(row.device_id) ?? 0;
+        if (Number(row.seq) === current + 1) upTo.set(row.device_id, current + 1);
+      }
+    }
+    const moved: [string, number][] = [];
+    for (const [id, value] of upTo) moved.push([id, value]);
+    for (let i = 0; i < moved.length; i += ROWS_PER_UPDATE) {
+      const part = moved.slice(i, i + ROWS_PER_UPDATE);
+      const params: unknown[] = [];
+      const tuples = part.map(([id, value]) => {
+        const start = params.length;
+        params.push(id, value);
+        return `(${this.#marks(start, 2)})`;
+      });
+      await trx.executeQuery(
+        CompiledQuery.raw(
+          `update devices set receipts_committed = cast(v.column2 as integer)
+           from (values ${tuples.join(', ')}) as v
+           where devices.id = v.column1 and devices.receipts_committed < cast(v.column2 as integer)`,
+          params,
+        ),
+      );
+    }
+    return upTo;
+  }
+
+  #mark(index: number): string {
+    return this.#postgres ? `$${index + 1}` : '?';
+  }
+
+  #marks(start: number, count: number): string {
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) out.push(this.#mark(start + i));
+    return out.join(', ');
+  }
+
+  // ── bookkeeping ───────────────────────────────────────────────────────────────────────────────
+
+  #settle(items: Pending[]): void {
+    for (const item of items) {
+      const left = (this.#open.get(item.epoch) ?? 1) - 1;
+      if (left <= 0) this.#open.delete(item.epoch);
+      else this.#open.set(item.epoch, left);
+    }
+    if (this.#flushWaiters.length === 0) return;
+    const waiting = this.#flushWaiters;
+    this.#flushWaiters = [];
+    for (const waiter of waiting) {
+      if (this.#settledUpTo(waiter.epoch)) waiter.resolve();
+      else this.#flushWaiters.push(waiter);
+    }
+  }
+
+  #settledUpTo(epoch: number): boolean {
+    for (const open of this.#open.keys()) if (open <= epoch) return false;
+    return true;
+  }
+
+  #warn(kind: string, details: Record<string, unknown>, message: string): void {
+    const now = Date.now();
+    const last = this.#warned.get(kind);
+    if (last !== undefined && now - last.at < WARN_EVERY_MS) {
+      last.suppressed++;
+      return;
+    }
+    this.#warned.set(kind, { at: now, suppressed: 0 });
+    this.#log.warn({ ...details, suppressed: last?.suppressed ?? 0 }, message);
+  }
+}
+
+/** A completed play outranks any other outcome; among equals the later receipt wins. */
+function strongerPlay(candidate: Ready, current: Ready): boolean {
+  const a = candidate.receipt.outcome === 'completed';
+  const b = current.receipt.outcome === 'completed';
+  if (a !== b) return a;
+  return candidate.receipt.seq > current.receipt.seq;
+}
