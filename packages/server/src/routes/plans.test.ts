@@ -8,7 +8,7 @@ import {
 } from '@nguon/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, type Harness, startHarness } from '../test-support';
-import { insertDevice } from './report-fixtures';
+import { insertDevice, insertPresence } from './report-fixtures';
 
 const PLAN = 'gia-lai-2024';
 const row = <R extends { indicator: string; unitCode: string; year: number }>(
@@ -51,15 +51,26 @@ describe.each(DIALECTS)('plans on %s', (dialect) => {
       online: false,
       lastStatusAt: '2025-11-20T01:00:00.000Z',
     });
-    // A radio silent for three days does not count.
+    // A radio of An Bình (An Khê, 623) silent for three days does not count.
     await insertDevice(h.db, {
       id: 'radio-silent',
+      kind: 'radio',
+      units: ['23614'],
+      path: '|23614|52|',
+      online: false,
+      lastStatusAt: '2025-11-17T00:00:00.000Z',
+    });
+    // A Pleiku radio offline now, without status, whose presence changed 3 hours ago: it works.
+    await insertDevice(h.db, {
+      id: 'radio-recent',
       kind: 'radio',
       units: ['23575'],
       path: '|23575|52|',
       online: false,
-      lastStatusAt: '2025-11-17T00:00:00.000Z',
     });
+    await insertPresence(h.db, 'radio-recent', false, '2025-11-20T00:00:00.000Z');
+    // A province-level board proves nothing about a commune.
+    await insertDevice(h.db, { id: 'board-52', kind: 'board', units: ['52'], path: '|52|', online: true });
   });
   afterAll(() => h.close());
 
@@ -98,11 +109,15 @@ describe.each(DIALECTS)('plans on %s', (dialect) => {
       actual: 2,
       actualStatus: 'estimated',
     });
-    // Pleiku: the board of new Phường Pleiku proves four old wards and one commune; the silent radio nothing.
+    // Pleiku: the board of new Phường Pleiku proves four old wards and one commune (Trà Đa), the
+    // recently seen radio all five of them.
     expect(row(rows, 'ward_board', '622', 2025)).toMatchObject({ actual: 4, actualStatus: 'estimated' });
     expect(row(rows, 'commune_board', '622', 2025)).toMatchObject({ actual: 1 });
-    expect(row(rows, 'commune_radio', '622', 2025)?.actual).toBeNull();
-    expect(row(rows, 'commune_radio', '64', 2025)).toMatchObject({ actual: 2, actualStatus: 'estimated' });
+    expect(row(rows, 'commune_radio', '622', 2025)).toMatchObject({ actual: 5, actualStatus: 'estimated' });
+    // An Khê: the silent radio proves nothing; the province board no commune's board.
+    expect(row(rows, 'commune_radio', '623', 2025)?.actual).toBeNull();
+    expect(row(rows, 'ward_board', '64', 2025)?.actual).toBe(4);
+    expect(row(rows, 'commune_radio', '64', 2025)).toMatchObject({ actual: 7, actualStatus: 'estimated' });
     // Other years get no registry actuals.
     const y2024 = PlanProgressSchema.parse(
       (await h.json('GET', `/v1/plans/${PLAN}/progress?year=2024`, { token: provinceViewer })).body,

@@ -29,7 +29,15 @@ export const PLANS_OPERATIONS: readonly OperationId[] = [
   'recordPlanActuals',
 ];
 
-/** How long after its last sign of life a device still counts as working for the registry actuals. */
+/**
+ * How long after its last sign of life (status or presence change) a device still counts as working
+ * for the registry-proven actuals: 24 hours.
+ *
+ * @example
+ * ```ts
+ * const since = new Date(Date.now() - WORKING_WINDOW_MS).toISOString();
+ * ```
+ */
 export const WORKING_WINDOW_MS = 24 * 3_600_000;
 
 /**

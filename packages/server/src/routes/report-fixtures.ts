@@ -2,7 +2,14 @@
 // the plans and reports tests.
 import type { Database } from '../db';
 
-/** A device row as the dispatcher would leave it (only the fields the reports read matter). */
+/**
+ * Inserts a device row as the dispatcher would leave it (only the fields the reports read matter).
+ *
+ * @example
+ * ```ts
+ * await insertDevice(h.db, { id: 'r1', kind: 'radio', units: ['24065'], path: '|24065|52|', online: true });
+ * ```
+ */
 export async function insertDevice(
   db: Database,
   d: {
@@ -42,7 +49,14 @@ export async function insertDevice(
     .execute();
 }
 
-/** One presence change, as the dispatcher logs it. */
+/**
+ * Inserts one presence change, as the dispatcher logs it.
+ *
+ * @example
+ * ```ts
+ * await insertPresence(h.db, 'r1', true, '2026-11-20T00:00:00.000Z');
+ * ```
+ */
 export async function insertPresence(
   db: Database,
   deviceId: string,
@@ -57,7 +71,14 @@ export async function insertPresence(
 
 let receiptSeq = 0;
 
-/** One proof of play of a device. */
+/**
+ * Inserts one proof of play of a device (numbered in insertion order).
+ *
+ * @example
+ * ```ts
+ * await insertReceipt(h.db, { deviceId: 'r1', bulletinId: 'b-1', path: '|24065|52|', startedAt: '2026-11-05T01:00:00Z', durationSec: 120 });
+ * ```
+ */
 export async function insertReceipt(
   db: Database,
   r: {

@@ -14,7 +14,14 @@ import { utcText } from '../store';
  */
 export const REPORTS_OPERATIONS: readonly OperationId[] = ['getBroadcastReport', 'getDeviceReport'];
 
-/** The window of `uptimePct` in the device report: the last 30 days. */
+/**
+ * The window of `uptimePct` in the device report: the last 30 days, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const windowStart = Date.now() - UPTIME_WINDOW_MS;
+ * ```
+ */
 export const UPTIME_WINDOW_MS = 30 * 24 * 3_600_000;
 
 /**
