@@ -120,8 +120,10 @@ describe('over HTTP against the reference server', () => {
     expect(xml).toContain('<alert');
     expect(xml).toContain('urn:oasis:names:tc:emergency:cap:1.2');
     const imported = await editor.cap.import(xml);
-    expect(imported).toMatchObject({});
-    expect(JSON.stringify(imported)).toContain('tiêm chủng');
+    expect(imported.bulletin).toMatchObject({ status: 'draft', version: 1 });
+    expect(imported.bulletin.id).not.toBe(id);
+    expect(imported.issues).toEqual([]);
+    expect(imported.bulletin.contents[0]?.title).toContain('tiêm chủng');
   });
 
   it('reads the Atom and JSON feeds, units, health, metrics and the OpenAPI document', async () => {
@@ -134,6 +136,16 @@ describe('over HTTP against the reference server', () => {
     expect(atom).toContain('Tin công khai trên cổng xã');
     const json = await ref.client().feeds.getJson({ unitCode: '24065' });
     expect(json.items.some((item) => item.title === 'Tin công khai trên cổng xã')).toBe(true);
+    const history = await viewer.bulletins.getHistory({ id });
+    expect(history.items.map((e) => e.action)).toEqual(['create', 'submit', 'approve', 'publish']);
+    expect(history.items.at(-1)).toMatchObject({
+      from: 'approved',
+      to: 'published',
+      actor: { role: 'approver' },
+    });
+    const script = await ref.client().feeds.getScript();
+    expectTypeOf(script).toEqualTypeOf<string>();
+    expect(script).toContain('data-nguon-feed');
     const units = await ref.client().units.list({ parent: '52', limit: 5 });
     expect(units.items.length).toBe(5);
     expect(units.nextCursor).not.toBeNull();
