@@ -41,6 +41,7 @@ export async function registerDevice(
   id: string,
   units: string[],
   kind: 'radio' | 'board' = 'radio',
+  ancestors: (code: string) => readonly string[] = anc,
 ): Promise<{ anchor: TrustAnchor; privateJwk: Awaited<ReturnType<typeof generateDeviceKey>>['privateJwk'] }> {
   const key = await generateDeviceKey(id);
   await db.kysely
@@ -56,7 +57,7 @@ export async function registerDevice(
       created_at: new Date().toISOString(),
       body: '{}',
       secret_hash: '',
-      unit_path: unitPath(units, anc),
+      unit_path: unitPath(units, ancestors),
       online: 0,
       presence_session: 0,
       presence_since: null,

@@ -82,6 +82,7 @@ describe.each(DIALECTS)('dispatcher on aedes and %s', (dialect) => {
       endpoints: { url: broker.url },
       units: scope,
       statusFlushMs: 100,
+      receipts: { threads: 1 },
       logger: pino({ level: 'warn' }),
     });
     api = await startApi(db, dispatcher);
@@ -214,8 +215,41 @@ describe.each(DIALECTS)('dispatcher on aedes and %s', (dialect) => {
     expect(play).toMatchObject({ priority: 'emergency' });
     await until(
       () => delivery(bulletin.id, id('loa-emg')),
-      (r) => r?.state === 'acked',
+      (r) => r?.state !== 'pending',
     );
+    // The play's receipt is stored once, verified, the delivery counts as played and the device's
+    // journal empties after receipts.commit (P-R2).
+    const receipt = await d.waitFor((e) => e.type === 'receipt' && e.bulletinId === bulletin.id);
+    const seq = (receipt as { seq: number }).seq;
+    const stored = await until(
+      () =>
+        db.kysely
+          .selectFrom('receipts')
+          .selectAll()
+          .where('device_id', '=', id('loa-emg'))
+          .where('bulletin_id', '=', bulletin.id)
+          .execute(),
+      (r) => r.length === 1,
+    );
+    expect(stored[0]).toMatchObject({ seq, verified: 1, outcome: 'completed' });
+    // Earlier bulletins of its commune were re-sent and played too: every receipt is committed.
+    await until(
+      async () => d.client.pendingReceipts(),
+      (p) => p.length === 0,
+    );
+    const row = await db.kysely
+      .selectFrom('devices')
+      .select('receipts_committed')
+      .where('id', '=', id('loa-emg'))
+      .executeTakeFirstOrThrow();
+    expect(row.receipts_committed).toBeGreaterThanOrEqual(seq);
+    const all = await db.kysely
+      .selectFrom('receipts')
+      .select('seq')
+      .where('device_id', '=', id('loa-emg'))
+      .execute();
+    expect(all.length).toBe(row.receipts_committed);
+    expect((await delivery(bulletin.id, id('loa-emg')))?.state).toBe('played');
   });
 
   it('a revoke reaches the devices and stops the play', async () => {
@@ -338,7 +372,8 @@ describe.each(DIALECTS)('dispatcher on aedes and %s', (dialect) => {
   });
 
   it('a status sets the last status and the clock offset from deviceTime', async () => {
-    const deviceId = id('loa-ping');
+    const deviceId = id('loa-stat');
+    await registerDevice(db, deviceId, [C1]);
     const body = {
       state: 'idle',
       volume: 55,

@@ -25,6 +25,7 @@ import { ServerError } from '../errors';
 import type { DeviceHub, SentCommand } from '../hub';
 import type { ScopeUnits } from '../scope';
 import { loadSigningKeys } from './keys';
+import { ReceiptIngest, type ReceiptIngestStats } from './receipts';
 
 /**
  * Which device kinds a bulletin channel reaches: `radio_ip` (IP loudspeaker clusters) → `radio`,
@@ -105,6 +106,8 @@ export interface DispatcherStats {
   commandsSent: number;
   /** Time from publish to the broker's PUBACK, in ms. */
   publishLatencyMs: { count: number; p50: number; p99: number; max: number };
+  /** Receipt ingestion: received, verified, unverified, duplicates, malformed, stored. */
+  receipts: ReceiptIngestStats;
 }
 
 /**
@@ -262,7 +265,9 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
     },
     true,
   );
-  client.on('error', (error) => log.warn({ err: error }, 'mqtt error'));
+  client.on('error', (error) => {
+    if (!closing) log.warn({ err: error }, 'mqtt error');
+  });
   client.on('offline', () => log.warn('mqtt offline, reconnecting'));
 
   async function publish(topic: string, payload: string): Promise<void> {
@@ -605,8 +610,28 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
   }, options.statusFlushMs ?? 1000);
   statusTimer.unref();
 
-  async function onReceipt(row: DeviceRow, payload: Buffer): Promise<void> {
-    log.debug({ device: row.id, bytes: payload.length }, 'receipt received before receipts are wired');
+  // ── Receipts: verified and stored in batches; each stored batch commits (P-R2) ──
+  const receipts = ReceiptIngest.create({
+    db,
+    now,
+    logger: log,
+    ...(options.receipts?.threads === undefined ? {} : { threads: options.receipts.threads }),
+    onCommitted: (deviceId, upTo) => {
+      const job = commitReceipts(deviceId, upTo).catch((error: unknown) =>
+        log.error({ err: error, device: deviceId }, 'receipts.commit failed'),
+      );
+      inFlight.add(job);
+      void job.finally(() => inFlight.delete(job));
+    },
+  });
+  async function commitReceipts(deviceId: string, upTo: number): Promise<void> {
+    const at = now().getTime();
+    const signed = await signFor('receipts.commit', { upTo }, `dev:${deviceId}`, at, at + DAY_MS);
+    rememberInternal(signed.id);
+    await publish(commandTopic(province, deviceId), signed.jws);
+  }
+  function onReceipt(row: DeviceRow, payload: Buffer): void {
+    receipts.push(row.id, payload.toString('utf8'));
   }
 
   // ── Subscriptions ──
@@ -895,6 +920,7 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
     sendCommand,
     async deviceChanged(deviceId: string): Promise<void> {
       deviceCache.delete(deviceId);
+      receipts.forgetDevice(deviceId);
       await options.onBrokerAuthChange?.(deviceId);
     },
     stats(): DispatcherStats {
@@ -910,6 +936,7 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
           p99: percentile(sorted, 99),
           max: sorted.at(-1) ?? 0,
         },
+        receipts: receipts.stats(),
       };
     },
     async close(): Promise<void> {
@@ -917,6 +944,9 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
       closing = true;
       clearInterval(statusTimer);
       await Promise.allSettled([...inFlight]);
+      await receipts.flush();
+      await Promise.allSettled([...inFlight]);
+      await receipts.close();
       await flushing;
       await flushStatus();
       await client.endAsync();
