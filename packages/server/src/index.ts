@@ -18,9 +18,18 @@ export { ServerError, type ServerErrorCode } from './errors';
 export { atomFeed, type FeedInput, jsonFeed } from './feeds';
 export { newUlid } from './ids';
 export {
+  CHANNEL_DEVICE_KINDS,
+  createDispatcher,
+  type Dispatcher,
+  type DispatcherOptions,
+  type DispatcherStats,
+} from './mqtt/dispatcher';
+export { loadSigningKeys, type SigningKeys } from './mqtt/keys';
+export {
   ReceiptIngest,
   type ReceiptIngestOptions,
   type ReceiptIngestStats,
 } from './mqtt/receipts';
+export { ScopeUnits, vietnamDay } from './scope';
 export { type RunningServer, startFromEnv } from './start';
 export { type AuditEntry, auditLog, type Principal } from './store';
