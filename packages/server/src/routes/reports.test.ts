@@ -308,6 +308,36 @@ describe.each(DIALECTS)('reports on %s', (dialect) => {
     expect(r.coveragePct).toBeCloseTo((2 / communes) * 100, 1);
   });
 
+  it('never answers 500 to arbitrary report and progress queries (property)', async () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom(
+        '2026-11-01T00:00:00Z',
+        '2026-11-01T00:00:00+07:00',
+        '9999-12-31T23:59:59Z',
+        '52',
+        '24065',
+        '64',
+        '622',
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(text, text, text, async (from, to, unit) => {
+        const q = (o: Record<string, string>) => new URLSearchParams(o).toString();
+        for (const path of [
+          `/v1/reports/broadcasts?${q({ from, to, unit })}`,
+          `/v1/reports/devices?${q({ unit })}`,
+          `/v1/plans/gia-lai-2024/progress?${q({ year: from, unit })}`,
+        ]) {
+          const res = await h.call('GET', path, { token: commune });
+          await res.arrayBuffer();
+          expect(res.status, path).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('limits the device report to the scope and the unit asked for', async () => {
     const own = DeviceReportSchema.parse(
       (await h.json('GET', '/v1/reports/devices', { token: commune })).body,
