@@ -1,4 +1,4 @@
-import { problem } from '@nguon/api/lite';
+import { PROBLEM_CODES, problem } from '@nguon/api/lite';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createClient } from './client';
@@ -38,7 +38,9 @@ describe('readProblem', () => {
           'invalid_request',
           'not_found',
           'state_conflict',
+          'range_not_satisfiable',
           'rate_limited',
+          'not_implemented',
           'unavailable' as const,
         ),
         fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
@@ -58,6 +60,17 @@ describe('readProblem', () => {
     expect(readProblem(404, '').code).toBe('not_found');
     expect(readProblem(418, '[1,2]')).toMatchObject({ code: 'http_418', status: 418 });
     expect(readProblem(500, '{"code":"Not Snake"}').code).toBe('internal');
+    expect(readProblem(416, '<html>Range</html>').code).toBe('range_not_satisfiable');
+    expect(readProblem(501, '').code).toBe('not_implemented');
+  });
+
+  it('falls back on the contract’s code for every status that has exactly one', () => {
+    const byStatus = new Map<number, string[]>();
+    for (const [code, { status }] of Object.entries(PROBLEM_CODES))
+      byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+    for (const [status, codes] of byStatus) {
+      if (codes.length === 1) expect(readProblem(status, '').code, String(status)).toBe(codes[0]);
+    }
   });
 });
 

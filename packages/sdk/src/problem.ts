@@ -12,6 +12,7 @@ const CODE_OF_STATUS: Record<number, string> = {
   409: 'state_conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  416: 'range_not_satisfiable',
   429: 'rate_limited',
   500: 'internal',
   501: 'not_implemented',
