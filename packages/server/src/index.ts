@@ -17,6 +17,7 @@ export { renderDocsHtml } from './docs';
 export { ServerError, type ServerErrorCode } from './errors';
 export { atomFeed, type FeedInput, jsonFeed } from './feeds';
 export { newUlid } from './ids';
+export { type EmbeddedBroker, type EmbeddedBrokerOptions, startEmbeddedBroker } from './mqtt/broker';
 export {
   CHANNEL_DEVICE_KINDS,
   createDispatcher,
@@ -25,6 +26,13 @@ export {
   type DispatcherStats,
 } from './mqtt/dispatcher';
 export { loadSigningKeys, type SigningKeys } from './mqtt/keys';
+export {
+  MOSQUITTO_CONF,
+  type MosquittoFiles,
+  type MosquittoFilesOptions,
+  mosquittoFiles,
+  writeMosquittoFiles,
+} from './mqtt/mosquitto';
 export {
   ReceiptIngest,
   type ReceiptIngestOptions,
