@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAclCommands } from './commands/acl';
 import { registerBulletinCommands } from './commands/bulletin';
 import { registerCapCommands } from './commands/cap';
 import { registerDeviceCommands } from './commands/device';
@@ -33,6 +34,7 @@ export function createProgram(io: CliIo): Command {
   registerIndicatorCommands(program, io);
   registerKeysCommands(program, io);
   registerDeviceCommands(program, io);
+  registerAclCommands(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     for (const sub of command.commands)
