@@ -481,22 +481,47 @@ export const CapImportIssueSchema = z
   .describe('CAP import issue');
 
 /**
+ * The draft a CAP import stored while `issues` still lists rules it does not meet: what the server
+ * guarantees of it (id, version 1, status `draft`, the caller as author, creation time, one content
+ * per CAP language with a title) and every other bulletin field that the alert gave, unchecked.
+ *
+ * @example
+ * ```ts
+ * const draft = CapDraftSchema.parse(answer.bulletin);
+ * draft.contents[0]?.title;
+ * ```
+ */
+export const CapDraftSchema = z
+  .looseObject({
+    id: IdSchema,
+    version: z.literal(1),
+    status: z.literal('draft'),
+    author: PersonSchema,
+    createdAt: DateTimeSchema,
+    contents: z.array(z.looseObject({ lang: z.string().min(1), title: z.string().min(1) })).min(1),
+  })
+  .describe('Incomplete CAP draft');
+
+/**
  * `POST /v1/cap` answer (201, with `Location: /v1/bulletins/{id}`): the stored draft made from the
- * alert (status `draft`, version 1, the caller as author; CAP fields a bulletin cannot hold are kept
- * in `extensions.cap` and written back by `GET /v1/bulletins/{id}/cap`) and the `issues` the editor
- * must fix (with `updateBulletin`) before the draft can be submitted. An empty `issues` list means
- * the draft is complete.
+ * alert and the `issues` the editor must fix (with `updateBulletin`) before it can be submitted.
+ * With no issue, `bulletin` is a complete `Bulletin` (status `draft`, version 1, the caller as
+ * author); with issues, it is the stored draft as far as the alert filled it ({@link CapDraftSchema}):
+ * the server keeps a foreign alert (no Vietnamese text, no unit geocode) rather than refusing it. CAP
+ * fields a bulletin cannot hold are kept in `extensions.cap` and written back by
+ * `GET /v1/bulletins/{id}/cap`.
  *
  * @example
  * ```ts
  * const { bulletin, issues } = CapImportResultSchema.parse(json);
+ * if (issues.length === 0) BulletinSchema.parse(bulletin); // never throws
  * ```
  */
 export const CapImportResultSchema = z
-  .strictObject({
-    bulletin: BulletinSchema,
-    issues: z.array(CapImportIssueSchema),
-  })
+  .union([
+    z.strictObject({ bulletin: BulletinSchema, issues: z.array(CapImportIssueSchema).length(0) }),
+    z.strictObject({ bulletin: CapDraftSchema, issues: z.array(CapImportIssueSchema).min(1) }),
+  ])
   .describe('Imported CAP alert');
 
 // ── Feedback (Decree 49/2024, Art. 3 §2: two-way information) ──────────────────────────────────
