@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { BulletinHistorySchema, CapImportResultSchema } from '@nguon/api';
+import { BulletinSchema } from '@nguon/bulletin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFeedWidget, renderFeedWidgetModule } from '../../scripts/embed-bundle';
 import { FEED_WIDGET_JS } from '../embed/generated/feed-widget';
@@ -123,6 +124,28 @@ describe.each(DIALECTS)('bulletin history and the feed script over HTTP on %s', 
     expect(history.body.items).toEqual([
       expect.objectContaining({ action: 'import_cap', from: null, to: 'draft', note: 'TEST-GL-HIST-0001' }),
     ]);
+  });
+
+  it('keeps a foreign CAP alert as an incomplete draft and lists what it lacks, as the contract says', async () => {
+    const foreign = CAP_ALERT.replace('TEST-GL-HIST-0001', 'TEST-FOREIGN-0001')
+      .replace('<language>vi</language>', '<language>en-US</language>')
+      .replace(/<description>.*<\/description>/, '');
+    const res = await h.json('POST', '/v1/cap', {
+      token: editor,
+      body: foreign,
+      headers: { 'content-type': 'application/cap+xml' },
+    });
+    expect(res.status).toBe(201);
+    const answer = CapImportResultSchema.parse(res.body);
+    expect(answer.issues.length).toBeGreaterThan(0);
+    for (const issue of answer.issues) expect(issue.message.length).toBeGreaterThan(0);
+    expect(answer.issues.map((i) => i.at)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^contents/)]),
+    );
+    expect(BulletinSchema.safeParse(answer.bulletin).success).toBe(false);
+    expect(answer.bulletin).toMatchObject({ status: 'draft', version: 1, contents: [{ lang: 'en-US' }] });
+    const stored = await h.json('GET', `/v1/bulletins/${answer.bulletin.id}`, { token: editor });
+    expect(stored.body.origin.identifier).toBe('TEST-FOREIGN-0001');
   });
 
   it('serves the feed script with caching headers, 304 and CORS for any origin', async () => {
