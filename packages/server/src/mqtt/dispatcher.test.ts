@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type Bulletin, exampleFloodWarning } from '@nguon/bulletin';
 import { startBroker, type TestBroker } from '@nguon/device/test';
 import { eventTopic, presenceTopic } from '@nguon/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -6,6 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db';
 import { ServerError } from '../errors';
+import { newUlid } from '../ids';
 import { DIALECTS } from '../test-support';
 import {
   makeDevice,
@@ -174,6 +176,38 @@ describe.each(DIALECTS)('dispatcher on aedes and %s', (dialect) => {
       (r) => r?.state === 'acked',
     );
     expect(await delivery(radioOnly.id, id('bang-k'))).toBeUndefined();
+  });
+
+  it('devices named in the targets get the bulletin on their own topic unless an area reaches them', async () => {
+    const named = await device('loa-named', [C3]);
+    const bulletin: Bulletin = {
+      ...exampleFloodWarning,
+      id: newUlid(),
+      contents: [{ lang: 'vi', title: 'Thông báo', text: 'Họp dân lúc 19 giờ.' }],
+      targets: { units: { at: '2025-07-01', codes: [C1] }, devices: [id('loa-named'), id('loa-a')] },
+      schedule: {
+        start: new Date(Date.now() - 60_000).toISOString(),
+        end: new Date(Date.now() + 600_000).toISOString(),
+      },
+    };
+    await dispatcher.publishBulletin(bulletin);
+    const command = await named.waitFor((e) => e.type === 'command' && e.bulletinId === bulletin.id);
+    expect(command).toMatchObject({ ok: true, topic: `nguon/v1/${P}/dev/${id('loa-named')}/cmd` });
+    await until(
+      () => delivery(bulletin.id, id('loa-named')),
+      (r) => r?.state === 'acked',
+    );
+    await until(
+      () => delivery(bulletin.id, id('loa-a')),
+      (r) => r?.state === 'acked',
+    );
+    const targets = await db.kysely
+      .selectFrom('commands')
+      .select('target')
+      .where('bulletin_id', '=', bulletin.id)
+      .orderBy('target')
+      .execute();
+    expect(targets.map((t) => t.target)).toEqual([`area:${C1}`, `dev:${id('loa-named')}`]);
   });
 
   it('re-sends a missed bulletin after hello; a device registered later gets its delivery row', async () => {

@@ -66,6 +66,8 @@ export interface DispatcherOptions {
     clientId?: string | undefined;
     /** `4` (MQTT 3.1.1, default) or `5`. */
     protocolVersion?: 4 | 5 | undefined;
+    /** MQTT 5: how long the broker keeps the session (and queued events) after a disconnect (default 86400). */
+    sessionExpirySec?: number | undefined;
   };
   /** The broker addresses handed to devices at registration. */
   endpoints: { url: string; wsUrl?: string | undefined };
@@ -260,6 +262,10 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
       clean: false,
       reconnectPeriod: 1000,
       protocolVersion: options.mqtt.protocolVersion ?? 4,
+      // MQTT 5 ends a session at disconnect unless told otherwise; 3.1.1 keeps it (clean: false).
+      ...(options.mqtt.protocolVersion === 5
+        ? { properties: { sessionExpiryInterval: options.mqtt.sessionExpirySec ?? 86_400 } }
+        : {}),
       ...(options.mqtt.username === undefined ? {} : { username: options.mqtt.username }),
       ...(options.mqtt.password === undefined ? {} : { password: options.mqtt.password }),
     },
@@ -675,53 +681,87 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
     for (const code of areas) {
       signed.push({ code, ...(await signFor('bulletin.deliver', body, `area:${code}`, atMs, expMs)) });
     }
-    const sentAt = at.toISOString();
-    await k.transaction().execute(async (tx) => {
-      for (let i = 0; i < signed.length; i += CHUNK) {
-        await tx
-          .insertInto('commands')
-          .values(
-            signed.slice(i, i + CHUNK).map((s) => ({
-              id: s.id,
-              type: 'bulletin.deliver',
-              target: `area:${s.code}`,
-              device_id: null,
-              bulletin_id: b.id,
-              bulletin_version: b.version,
-              sent_at: sentAt,
-              expires_at: s.exp,
-              state: 'sent',
-              ack: null,
-              jws: s.jws,
-            })),
-          )
-          .execute();
-      }
-      if (signed.length === 0) return;
-      // Deliveries before the publish, so that an ack never arrives before its row.
-      const devices = await tx
+    // Devices named in the targets and not reached by an area get the command on their own topic.
+    const named = [...new Set(b.targets.devices ?? [])];
+    const direct: { deviceId: string; units: string; id: string; jws: string; exp: string }[] = [];
+    if (named.length > 0) {
+      const rows = await k
         .selectFrom('devices')
         .select(['id', 'units', 'unit_path'])
+        .where('id', 'in', named)
         .where('kind', 'in', kinds)
-        .where((eb) => eb.or(signed.map((s) => eb('unit_path', 'like', `%|${s.code}|%`))))
         .execute();
-      const rows = devices.map((d) => {
+      for (const d of rows) {
         const codesOfDevice = new Set(pathCodes(d.unit_path));
-        const via = signed.find((s) => codesOfDevice.has(s.code));
-        return {
-          bulletin_id: b.id,
-          device_id: d.id,
-          version: b.version,
-          state: 'pending',
-          unit_code: parseJson<string[]>(d.units, [])[0] ?? province,
-          command_id: via?.id ?? null,
-          acked_at: null,
-          played_at: null,
-          outcome: null,
-          reason: null,
-          updated_at: sentAt,
-        };
-      });
+        if (areas.some((code) => codesOfDevice.has(code))) continue;
+        const cmd = await signFor('bulletin.deliver', body, `dev:${d.id}`, atMs, expMs);
+        direct.push({ deviceId: d.id, units: d.units, ...cmd });
+      }
+      if (rows.length < named.length) {
+        log.warn(
+          { bulletin: b.id, named: named.length, found: rows.length },
+          'some target devices are unknown or of another kind',
+        );
+      }
+    }
+    if ((b.targets.deviceGroups ?? []).length > 0) {
+      log.warn({ bulletin: b.id }, 'device groups are not supported yet: skipped');
+    }
+    const sentAt = at.toISOString();
+    const commandRow = (id: string, target: string, deviceId: string | null, jws: string, exp: string) => ({
+      id,
+      type: 'bulletin.deliver',
+      target,
+      device_id: deviceId,
+      bulletin_id: b.id,
+      bulletin_version: b.version,
+      sent_at: sentAt,
+      expires_at: exp,
+      state: 'sent',
+      ack: null,
+      jws,
+    });
+    const deliveryRow = (deviceId: string, units: string, commandId: string | null) => ({
+      bulletin_id: b.id,
+      device_id: deviceId,
+      version: b.version,
+      state: 'pending',
+      unit_code: parseJson<string[]>(units, [])[0] ?? province,
+      command_id: commandId,
+      acked_at: null,
+      played_at: null,
+      outcome: null,
+      reason: null,
+      updated_at: sentAt,
+    });
+    await k.transaction().execute(async (tx) => {
+      const commands = [
+        ...signed.map((s) => commandRow(s.id, `area:${s.code}`, null, s.jws, s.exp)),
+        ...direct.map((d) => commandRow(d.id, `dev:${d.deviceId}`, d.deviceId, d.jws, d.exp)),
+      ];
+      for (let i = 0; i < commands.length; i += CHUNK) {
+        await tx
+          .insertInto('commands')
+          .values(commands.slice(i, i + CHUNK))
+          .execute();
+      }
+      // Deliveries before the publish, so that an ack never arrives before its row.
+      const devices =
+        signed.length === 0
+          ? []
+          : await tx
+              .selectFrom('devices')
+              .select(['id', 'units', 'unit_path'])
+              .where('kind', 'in', kinds)
+              .where((eb) => eb.or(signed.map((s) => eb('unit_path', 'like', `%|${s.code}|%`))))
+              .execute();
+      const rows = [
+        ...devices.map((d) => {
+          const codesOfDevice = new Set(pathCodes(d.unit_path));
+          return deliveryRow(d.id, d.units, signed.find((s) => codesOfDevice.has(s.code))?.id ?? null);
+        }),
+        ...direct.map((d) => deliveryRow(d.deviceId, d.units, d.id)),
+      ];
       for (let i = 0; i < rows.length; i += CHUNK) {
         await tx
           .insertInto('deliveries')
@@ -743,7 +783,14 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
       remember(s.id, { type: 'bulletin.deliver', deviceId: null, bulletinId: b.id });
       await publish(areaTopic(province, s.code), s.jws);
     }
-    log.info({ bulletin: b.id, areas: signed.map((s) => s.code) }, 'bulletin dispatched');
+    for (const d of direct) {
+      remember(d.id, { type: 'bulletin.deliver', deviceId: d.deviceId, bulletinId: b.id });
+      await publish(commandTopic(province, d.deviceId), d.jws);
+    }
+    log.info(
+      { bulletin: b.id, areas: signed.map((s) => s.code), devices: direct.length },
+      'bulletin dispatched',
+    );
   }
 
   async function revokeBulletin(b: Bulletin): Promise<void> {
