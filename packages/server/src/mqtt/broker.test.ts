@@ -273,6 +273,42 @@ describe('embedded broker configuration', () => {
     }
   });
 
+  test('messages never touch the database: devices keep publishing after it is closed', async () => {
+    const { db, drop } = await openTestDb('sqlite');
+    const ids = Array.from({ length: 50 }, () => deviceId());
+    const passwords = await Promise.all(ids.map((id) => insertDevice(db, id, [COMMUNES[0] as string])));
+    const broker = await startEmbeddedBroker({ db, province: P, port: 0, wsPort: false, system: SYSTEM });
+    const clients: MqttClient[] = [];
+    try {
+      const system = await connect(broker.url, { clientId: 'sys-db', ...SYSTEM });
+      clients.push(system);
+      const got = collect(system);
+      await system.subscribeAsync(`nguon/v1/${P}/dev/+/evt/status`, { qos: 1 });
+      const started = performance.now();
+      for (const [i, id] of ids.entries()) {
+        clients.push(
+          await connect(broker.url, { clientId: id, username: id, password: passwords[i] as string }),
+        );
+      }
+      const loginMs = (performance.now() - started) / ids.length;
+      await drop(); // from here on, a database read would fail
+      await Promise.all(
+        clients
+          .slice(1)
+          .flatMap((client, i) =>
+            Array.from({ length: 20 }, () =>
+              client.publishAsync(`nguon/v1/${P}/dev/${ids[i]}/evt/status`, '{"s":1}', { qos: 1 }),
+            ),
+          ),
+      );
+      await until(() => got.length === ids.length * 20, 10_000, 'every status');
+      expect(loginMs).toBeLessThan(200);
+    } finally {
+      for (const client of clients) client.end(true);
+      await broker.close();
+    }
+  });
+
   test('an empty system password is refused', async () => {
     const { db, drop } = await openTestDb('sqlite');
     try {
