@@ -82,7 +82,16 @@ describe('OpenAPI document', () => {
       'image/*',
       'video/*',
     ]);
-    expect(paths['/v1/media/{sha256}'].get.responses['206']).toBeDefined();
+    const media = paths['/v1/media/{sha256}'].get.responses;
+    expect(media['206'].headers).toHaveProperty('Content-Range');
+    expect(media['416']).toEqual({ $ref: '#/components/responses/Problem416' });
+    expect(components.responses.Problem416.headers).toHaveProperty('Content-Range');
+    expect(components.responses.Problem416.content['application/problem+json'].example).toMatchObject({
+      status: 416,
+      code: 'range_not_satisfiable',
+    });
+    expect(paths['/v1/feeds/embed.js'].get.responses['200'].content).toHaveProperty('text/javascript');
+    expect(paths['/v1/feeds/embed.js'].get.security).toEqual([]);
     expect(paths['/v1/cap'].post.requestBody.content['application/cap+xml'].schema).toEqual({
       type: 'string',
     });

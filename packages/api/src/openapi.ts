@@ -316,6 +316,16 @@ function operation(route: Route, components: Components): Record<string, unknown
   for (const status of route.alsoSuccess ?? []) {
     responses[String(status)] = {
       description: status === 206 ? 'Part of the file (range request)' : 'Success',
+      ...(status === 206
+        ? {
+            headers: {
+              'Content-Range': {
+                description: 'The bytes sent and the file size: `bytes 100-199/5000`',
+                schema: { type: 'string' },
+              },
+            },
+          }
+        : {}),
       ...(route.success.content ? { content: content(route.success.content, components.responseName) } : {}),
     };
   }
@@ -351,6 +361,16 @@ export function openApiDocument(
     const code = STATUS_CODES[status] ?? 'internal';
     responses[`Problem${status}`] = {
       description: PROBLEM_CODES[code].title,
+      ...(status === 416
+        ? {
+            headers: {
+              'Content-Range': {
+                description: 'The size of the file: `bytes */5000`',
+                schema: { type: 'string' },
+              },
+            },
+          }
+        : {}),
       content: {
         [PROBLEM_CONTENT_TYPE]: {
           schema: { $ref: `${REF}Problem` },
