@@ -29,11 +29,12 @@ describe('two dispatchers on one Mosquitto and one PostgreSQL schema', () => {
 
   beforeAll(async () => {
     ({ db, drop } = await openTestDb('postgres'));
-    const make = (clientId: string) =>
+    // A speaks MQTT 3.1.1, B MQTT 5: shared subscriptions and persistent sessions work on both.
+    const make = (clientId: string, i: number) =>
       createDispatcher({
         db,
         province: P,
-        mqtt: { url, clientId },
+        mqtt: { url, clientId, protocolVersion: i === 0 ? 4 : 5 },
         endpoints: { url },
         anc,
         sharedGroup: `nguon${run}`,
