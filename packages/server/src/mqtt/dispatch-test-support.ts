@@ -90,6 +90,8 @@ export function makeDevice(options: {
   trustVersion: number;
   privateJwk: Awaited<ReturnType<typeof generateDeviceKey>>['privateJwk'];
   playSec?: number;
+  /** The MQTT password (an authenticating broker). */
+  password?: string;
 }): TestDevice {
   const kind = options.kind ?? 'radio';
   const client = new DeviceClient({
@@ -97,7 +99,7 @@ export function makeDevice(options: {
     province: options.province,
     kind,
     units: options.units,
-    mqtt: { url: options.url },
+    mqtt: { url: options.url, ...(options.password === undefined ? {} : { password: options.password }) },
     trust: options.trust,
     trustVersion: options.trustVersion,
     privateKey: options.privateJwk,
