@@ -70,29 +70,106 @@ interface Ready extends Pending {
 }
 
 const CHUNK = 128;
-// Rows per transaction: large enough to amortise the commit, small enough that a synchronous SQLite
-// write never holds the event loop for long (about 50 µs a row on a loaded 2-core box).
-const MAX_BATCH = 256;
+// Rows per transaction. SQLite writes synchronously on the main thread (about 50 µs a row on a loaded
+// 2-core box), so its batches stay small enough not to hold the event loop; PostgreSQL writes
+// asynchronously and pays round trips per transaction, so its batches are larger.
+const MAX_BATCH_SQLITE = 256;
+const MAX_BATCH_POSTGRES = 2000;
+const LOOKUP_IDS = 1000;
 const RECEIPT_COLUMNS = [
-  'device_id',
-  'seq',
-  'bulletin_id',
-  'media_sha256',
-  'lang',
-  'started_at',
-  'ended_at',
-  'outcome',
-  'reason',
-  'offline',
-  'verified',
-  'duration_sec',
-  'unit_path',
-  'received_at',
-  'jws',
+  ['device_id', 'text'],
+  ['seq', 'integer'],
+  ['bulletin_id', 'text'],
+  ['media_sha256', 'text'],
+  ['lang', 'text'],
+  ['started_at', 'text'],
+  ['ended_at', 'text'],
+  ['outcome', 'text'],
+  ['reason', 'text'],
+  ['offline', 'integer'],
+  ['verified', 'integer'],
+  ['duration_sec', 'double'],
+  ['unit_path', 'text'],
+  ['received_at', 'text'],
+  ['jws', 'text'],
 ] as const;
-// SQLite allows 32 766 bound variables per statement, PostgreSQL 65 535.
-const ROWS_PER_INSERT = Math.floor(32766 / RECEIPT_COLUMNS.length);
-const ROWS_PER_UPDATE = 5000;
+
+interface Statements {
+  insert: string;
+  deliveries: string;
+  walk: string;
+  advance: string;
+}
+
+// Each batch travels as ONE JSON parameter (an array of row arrays) unpacked by the database
+// (json_each on SQLite, jsonb_array_elements on PostgreSQL): the statement text never changes, so
+// neither the SQL parse nor the parameter binding grows with the batch, and no variable limit
+// (SQLite 32 766, PostgreSQL 65 535) applies. Measured faster than multi-row VALUES on both.
+function statements(postgres: boolean): Statements {
+  const param = (n: number) => (postgres ? `$${n}` : '?');
+  const rows = (n: number) =>
+    postgres ? `jsonb_array_elements(cast($${n} as jsonb)) as j(value)` : `json_each(?) as j`;
+  const at = (i: number, type: 'text' | 'integer' | 'double') =>
+    type === 'text'
+      ? `j.value ->> ${i}`
+      : `cast(j.value ->> ${i} as ${type === 'double' ? (postgres ? 'double precision' : 'real') : 'integer'})`;
+  const names = RECEIPT_COLUMNS.map(([name]) => name);
+  const update = names
+    .filter((c) => c !== 'device_id' && c !== 'seq')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
+  // A played delivery keeps the outcome of the play that proved it.
+  const keep = "deliveries.state = 'played' and v.outcome <> 'completed'";
+  return {
+    // "where true" tells SQLite's parser that "on conflict" belongs to the insert, not a join.
+    insert:
+      `insert into receipts (${names.join(', ')}) ` +
+      `select ${RECEIPT_COLUMNS.map(([, type], i) => at(i, type)).join(', ')} from ${rows(1)} where true ` +
+      `on conflict (device_id, seq) do update set ${update} ` +
+      'where receipts.verified = 0 and excluded.verified = 1 returning device_id, seq',
+    // completed → played; failed → failed unless already played; others record outcome and reason
+    // and keep the state.
+    deliveries: `update deliveries set
+        state = case when v.outcome = 'completed' then 'played'
+                     when v.outcome = 'failed' and deliveries.state <> 'played' then 'failed'
+                     else deliveries.state end,
+        played_at = case when v.outcome = 'completed' then v.ended_at else deliveries.played_at end,
+        outcome = case when ${keep} then deliveries.outcome else v.outcome end,
+        reason = case when ${keep} then deliveries.reason else v.reason end,
+        updated_at = ${param(1)}
+      from (select j.value ->> 0 as bulletin_id, j.value ->> 1 as device_id, j.value ->> 2 as outcome,
+                   j.value ->> 3 as reason, j.value ->> 4 as ended_at from ${rows(2)}) as v
+      where deliveries.bulletin_id = v.bulletin_id and deliveries.device_id = v.device_id`,
+    walk: `select d.id as id, d.receipts_committed as committed, r.seq as seq
+      from devices d left join receipts r on r.device_id = d.id and r.seq > d.receipts_committed
+      where d.id in (${postgres ? 'select jsonb_array_elements_text(cast($1 as jsonb))' : 'select value from json_each(?)'})
+      order by d.id, r.seq`,
+    advance: `update devices set receipts_committed = v.up_to
+      from (select j.value ->> 0 as id, ${at(1, 'integer')} as up_to from ${rows(1)}) as v
+      where devices.id = v.id and devices.receipts_committed < v.up_to`,
+  };
+}
+
+function receiptRow(row: Ready, receivedAt: string): unknown[] {
+  const b = row.receipt;
+  return [
+    row.deviceId,
+    b.seq,
+    b.bulletinId,
+    b.mediaSha256 ?? null,
+    b.lang ?? null,
+    b.startedAt,
+    b.endedAt,
+    b.outcome,
+    b.reason ?? null,
+    b.offline ? 1 : 0,
+    row.verified ? 1 : 0,
+    (Date.parse(b.endedAt) - Date.parse(b.startedAt)) / 1000,
+    row.unitPath,
+    receivedAt,
+    row.raw,
+  ];
+}
 const WARN_EVERY_MS = 10_000;
 
 /**
@@ -111,7 +188,9 @@ const WARN_EVERY_MS = 10_000;
  */
 export class ReceiptIngest {
   readonly #k: Kysely<Tables>;
+  readonly #sql: Statements;
   readonly #postgres: boolean;
+  readonly #maxBatch: number;
   readonly #now: () => Date;
   readonly #log: pino.Logger;
   readonly #batchMs: number;
@@ -143,6 +222,8 @@ export class ReceiptIngest {
   private constructor(options: ReceiptIngestOptions) {
     this.#k = options.db.kysely;
     this.#postgres = options.db.dialect === 'postgres';
+    this.#sql = statements(this.#postgres);
+    this.#maxBatch = this.#postgres ? MAX_BATCH_POSTGRES : MAX_BATCH_SQLITE;
     this.#now = options.now ?? (() => new Date());
     this.#log = options.logger ?? pino({ level: 'silent' });
     this.#batchMs = options.batchMs ?? 20;
@@ -260,11 +341,11 @@ export class ReceiptIngest {
     this.#waitingForDevice = [];
     const ids = [...new Set(waiting.map((w) => w.deviceId))];
     try {
-      for (let i = 0; i < ids.length; i += ROWS_PER_UPDATE) {
+      for (let i = 0; i < ids.length; i += LOOKUP_IDS) {
         const rows = await this.#k
           .selectFrom('devices')
           .select(['id', 'public_key', 'unit_path'])
-          .where('id', 'in', ids.slice(i, i + ROWS_PER_UPDATE))
+          .where('id', 'in', ids.slice(i, i + LOOKUP_IDS))
           .execute();
         for (const row of rows)
           this.#devices.set(row.id, { publicKey: row.public_key, unitPath: row.unit_path });
@@ -325,7 +406,7 @@ export class ReceiptIngest {
 
   #scheduleWrite(): void {
     if (this.#writing || this.#ready.length === 0) return;
-    if (this.#ready.length >= MAX_BATCH || this.#urgent > 0) {
+    if (this.#ready.length >= this.#maxBatch || this.#urgent > 0) {
       if (this.#timer) clearTimeout(this.#timer);
       this.#timer = undefined;
       void this.#write();
@@ -340,7 +421,7 @@ export class ReceiptIngest {
   async #write(): Promise<void> {
     if (this.#writing || this.#ready.length === 0) return;
     this.#writing = true;
-    const batch = this.#ready.splice(0, MAX_BATCH);
+    const batch = this.#ready.splice(0, this.#maxBatch);
     let commits: Map<string, number> | undefined;
     try {
       commits = await this.#store(batch);
@@ -360,7 +441,10 @@ export class ReceiptIngest {
           this.#log.error({ err: error, deviceId }, 'receipts: onCommitted threw');
         }
       }
-    this.#scheduleWrite();
+    // PostgreSQL: what arrived during the round trips goes at once (group commit); SQLite: what
+    // arrived while the write held the thread is little, so it waits for more up to batchMs.
+    if (this.#postgres && this.#ready.length > 0) void this.#write();
+    else this.#scheduleWrite();
   }
 
   /** One transaction: insert the batch, mark deliveries, advance `receipts_committed`. */
@@ -375,14 +459,13 @@ export class ReceiptIngest {
     const rows = [...unique.values()];
     const receivedAt = this.#now().toISOString();
     const devices = [...new Set(batch.map((b) => b.deviceId))];
+    const sql = this.#sql;
     return this.#k.transaction().execute(async (trx) => {
+      const inserted = await trx.executeQuery<{ device_id: string; seq: number }>(
+        CompiledQuery.raw(sql.insert, [JSON.stringify(rows.map((row) => receiptRow(row, receivedAt)))]),
+      );
       const written = new Set<string>();
-      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-        const result = await trx.executeQuery<{ device_id: string; seq: number }>(
-          this.#insert(rows.slice(i, i + ROWS_PER_INSERT), receivedAt),
-        );
-        for (const r of result.rows) written.add(`${r.device_id}\u0000${Number(r.seq)}`);
-      }
+      for (const r of inserted.rows) written.add(`${r.device_id}\u0000${Number(r.seq)}`);
       this.#stats.stored += written.size;
       this.#stats.duplicates += batch.length - written.size;
       const plays = new Map<string, Ready>();
@@ -392,136 +475,41 @@ export class ReceiptIngest {
         const seen = plays.get(key);
         if (seen === undefined || strongerPlay(row, seen)) plays.set(key, row);
       }
-      const played = [...plays.values()];
-      for (let i = 0; i < played.length; i += ROWS_PER_UPDATE)
-        await trx.executeQuery(this.#deliveries(played.slice(i, i + ROWS_PER_UPDATE), receivedAt));
+      if (plays.size > 0) {
+        const played = [...plays.values()].map((p) => [
+          p.receipt.bulletinId,
+          p.deviceId,
+          p.receipt.outcome,
+          p.receipt.reason ?? null,
+          p.receipt.endedAt,
+        ]);
+        await trx.executeQuery(CompiledQuery.raw(sql.deliveries, [receivedAt, JSON.stringify(played)]));
+      }
       return this.#commit(trx, devices);
     });
   }
 
-  #insert(rows: Ready[], receivedAt: string): CompiledQuery {
-    const params: unknown[] = [];
-    const tuples: string[] = [];
-    for (const row of rows) {
-      const b = row.receipt;
-      const start = params.length;
-      params.push(
-        row.deviceId,
-        b.seq,
-        b.bulletinId,
-        b.mediaSha256 ?? null,
-        b.lang ?? null,
-        b.startedAt,
-        b.endedAt,
-        b.outcome,
-        b.reason ?? null,
-        b.offline ? 1 : 0,
-        row.verified ? 1 : 0,
-        (Date.parse(b.endedAt) - Date.parse(b.startedAt)) / 1000,
-        row.unitPath,
-        receivedAt,
-        row.raw,
-      );
-      tuples.push(`(${this.#marks(start, RECEIPT_COLUMNS.length)})`);
-    }
-    const update = RECEIPT_COLUMNS.filter((c) => c !== 'device_id' && c !== 'seq')
-      .map((c) => `${c} = excluded.${c}`)
-      .join(', ');
-    return CompiledQuery.raw(
-      `insert into receipts (${RECEIPT_COLUMNS.join(', ')}) values ${tuples.join(', ')} ` +
-        `on conflict (device_id, seq) do update set ${update} ` +
-        'where receipts.verified = 0 and excluded.verified = 1 returning device_id, seq',
-      params,
-    );
-  }
-
-  #deliveries(plays: Ready[], updatedAt: string): CompiledQuery {
-    const params: unknown[] = [updatedAt];
-    const tuples: string[] = [];
-    for (const play of plays) {
-      const start = params.length;
-      params.push(
-        play.receipt.bulletinId,
-        play.deviceId,
-        play.receipt.outcome,
-        play.receipt.reason ?? null,
-        play.receipt.endedAt,
-      );
-      tuples.push(`(${this.#marks(start, 5)})`);
-    }
-    // completed → played; failed → failed unless already played; others record outcome and reason and
-    // keep the state. A played delivery keeps the outcome of the play that proved it.
-    const keep = "deliveries.state = 'played' and v.column3 <> 'completed'";
-    return CompiledQuery.raw(
-      `update deliveries set
-         state = case when v.column3 = 'completed' then 'played'
-                      when v.column3 = 'failed' and deliveries.state <> 'played' then 'failed'
-                      else deliveries.state end,
-         played_at = case when v.column3 = 'completed' then v.column5 else deliveries.played_at end,
-         outcome = case when ${keep} then deliveries.outcome else v.column3 end,
-         reason = case when ${keep} then deliveries.reason else v.column4 end,
-         updated_at = ${this.#mark(0)}
-       from (values ${tuples.join(', ')}) as v
-       where deliveries.bulletin_id = v.column1 and deliveries.device_id = v.column2`,
-      params,
-    );
-  }
-
   /** Walks each device's stored receipt numbers up from `receipts_committed`; never lowers it. */
   async #commit(trx: Kysely<Tables>, devices: string[]): Promise<Map<string, number>> {
+    const sql = this.#sql;
+    const found = await trx.executeQuery<{ id: string; committed: number | string; seq: number | null }>(
+      CompiledQuery.raw(sql.walk, [JSON.stringify(devices)]),
+    );
     const upTo = new Map<string, number>();
-    for (let i = 0; i < devices.length; i += ROWS_PER_UPDATE) {
-      const ids = devices.slice(i, i + ROWS_PER_UPDATE);
-      const rows = await trx
-        .selectFrom('devices')
-        .select(['id', 'receipts_committed'])
-        .where('id', 'in', ids)
-        .execute();
-      for (const row of rows) upTo.set(row.id, Number(row.receipts_committed));
-      const above = await trx
-        .selectFrom('receipts')
-        .innerJoin('devices', 'devices.id', 'receipts.device_id')
-        .select(['receipts.device_id as device_id', 'receipts.seq as seq'])
-        .where('receipts.device_id', 'in', ids)
-        .whereRef('receipts.seq', '>', 'devices.receipts_committed')
-        .orderBy('receipts.device_id')
-        .orderBy('receipts.seq')
-        .execute();
-      for (const row of above) {
-        const current = upTo.get(row.device_id) ?? 0;
-        if (Number(row.seq) === current + 1) upTo.set(row.device_id, current + 1);
+    const read = new Map<string, number>();
+    for (const row of found.rows) {
+      let current = upTo.get(row.id);
+      if (current === undefined) {
+        current = Number(row.committed);
+        read.set(row.id, current);
       }
+      if (row.seq !== null && Number(row.seq) === current + 1) current++;
+      upTo.set(row.id, current);
     }
     const moved: [string, number][] = [];
-    for (const [id, value] of upTo) moved.push([id, value]);
-    for (let i = 0; i < moved.length; i += ROWS_PER_UPDATE) {
-      const part = moved.slice(i, i + ROWS_PER_UPDATE);
-      const params: unknown[] = [];
-      const tuples = part.map(([id, value]) => {
-        const start = params.length;
-        params.push(id, value);
-        return `(${this.#marks(start, 2)})`;
-      });
-      await trx.executeQuery(
-        CompiledQuery.raw(
-          `update devices set receipts_committed = cast(v.column2 as integer)
-           from (values ${tuples.join(', ')}) as v
-           where devices.id = v.column1 and devices.receipts_committed < cast(v.column2 as integer)`,
-          params,
-        ),
-      );
-    }
+    for (const [id, value] of upTo) if (value > (read.get(id) ?? 0)) moved.push([id, value]);
+    if (moved.length > 0) await trx.executeQuery(CompiledQuery.raw(sql.advance, [JSON.stringify(moved)]));
     return upTo;
-  }
-
-  #mark(index: number): string {
-    return this.#postgres ? `$${index + 1}` : '?';
-  }
-
-  #marks(start: number, count: number): string {
-    const out: string[] = [];
-    for (let i = 0; i < count; i++) out.push(this.#mark(start + i));
-    return out.join(', ');
   }
 
   // ── bookkeeping ───────────────────────────────────────────────────────────────────────────────
