@@ -2,9 +2,11 @@
 // /v1/feeds/embed.js from the reference server and shows the bulletins of its commune.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draft, emergencyDraft, type Harness, startHarness } from '../test-support';
+import { FEED_WIDGET_JS } from './generated/feed-widget';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">Lịch họp';
 
@@ -162,4 +164,86 @@ describe('the feed widget in headless Chromium, embedded by a site on another or
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('renders any feed body without throwing into the page, and titles only as text (property)', async () => {
+    // A stand-in source system that serves the widget and whatever feed body the property draws.
+    let feedBody = '';
+    const source = createServer((req, res) => {
+      if (req.url === '/v1/feeds/embed.js') {
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+        res.end(FEED_WIDGET_JS);
+      } else {
+        res.writeHead(200, { 'content-type': 'application/feed+json', 'access-control-allow-origin': '*' });
+        res.end(feedBody);
+      }
+    });
+    await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
+    const sourceUrl = `http://127.0.0.1:${(source.address() as AddressInfo).port}`;
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'ệ', '<', '>', '&', '"', "'", '/', ' ', '=', 'i', 'm', 'g'),
+    });
+    const item = fc.record(
+      {
+        title: fc.oneof(text, fc.jsonValue()),
+        summary: fc.oneof(text, fc.jsonValue()),
+        url: fc.oneof(fc.constant('javascript:alert(1)'), fc.webUrl(), fc.jsonValue()),
+        date_published: fc.oneof(
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          fc.string(),
+        ),
+        _nguon: fc.record({ priority: fc.constantFrom('normal', 'emergency', 'x'), status: fc.string() }),
+      },
+      { requiredKeys: [] },
+    );
+    const body = fc.oneof(
+      fc.array(item, { maxLength: 6 }).map((items) => JSON.stringify({ items })),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.string(),
+    );
+    await page.goto(`${hostOrigin}/?unit=99999`);
+    try {
+      await fc.assert(
+        fc.asyncProperty(body, async (drawn) => {
+          feedBody = drawn;
+          await page.setContent(
+            `<div id="feed" data-nguon-feed="24065" data-interval="60"></div><script src="${sourceUrl}/v1/feeds/embed.js"></script><script>window.hostStillRuns = true;</script>`,
+          );
+          await page.waitForSelector('#feed ul, #feed .nguon-error', { timeout: 5_000 });
+          const seen = await page.evaluate(() => ({
+            tags: [...document.querySelectorAll('#feed *')].map((e) => e.tagName.toLowerCase()),
+            hrefs: [...document.querySelectorAll('#feed a')].map((a) => a.getAttribute('href') ?? ''),
+            titles: [...document.querySelectorAll('#feed li.nguon-item > span')].map((s) => s.textContent),
+            host: (window as unknown as { hostStillRuns?: boolean }).hostStillRuns,
+          }));
+          expect(seen.host).toBe(true);
+          for (const tag of seen.tags)
+            expect(['ul', 'li', 'strong', 'span', 'time', 'p', 'a']).toContain(tag);
+          for (const href of seen.hrefs) expect(href).toMatch(/^https?:\/\//);
+          const parsed = (() => {
+            try {
+              return JSON.parse(drawn) as { items?: unknown };
+            } catch {
+              return undefined;
+            }
+          })();
+          const items = Array.isArray(parsed?.items)
+            ? (parsed.items as Record<string, unknown>[])
+            : undefined;
+          if (items) {
+            const strings = items.map((i) => i?.title).filter((t): t is string => typeof t === 'string');
+            for (const title of seen.titles) expect(strings.includes(title ?? '') || title === '').toBe(true);
+          }
+          expect(errors).toEqual([]);
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      await page.close();
+      source.closeAllConnections();
+      await new Promise<void>((resolve) => source.close(() => resolve()));
+    }
+  }, 120_000);
 });

@@ -116,7 +116,8 @@ function watch(box: Element, origin: string): void {
   const w = WORDS[box.getAttribute('data-lang') === 'en' ? 'en' : 'vi'];
   const limit = Math.max(1, Number(box.getAttribute('data-limit')) || 10);
   const every = Math.max(1, Number(box.getAttribute('data-interval')) || 60) * 1000;
-  let last = '';
+  // The last feed body rendered; `undefined` until one is (an empty body is not a feed either).
+  let last: string | undefined;
   const poll = async (): Promise<void> => {
     try {
       if (!/^\d{2,5}$/.test(unit)) throw new Error('unit');
@@ -130,7 +131,7 @@ function watch(box: Element, origin: string): void {
         last = text;
       } else box.querySelector('.nguon-error')?.remove();
     } catch {
-      last = '';
+      last = undefined;
       note(box, w);
     }
     if (box.isConnected) setTimeout(() => void poll(), every);
