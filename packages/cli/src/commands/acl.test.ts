@@ -159,7 +159,7 @@ describe('nguon acl', () => {
   test('without a system password it says how to give one, and writes nothing', async () => {
     const cwd = tmp();
     const result = await nguon(['acl', '--format', 'mosquitto', '--out', 'x'], {}, cwd);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       'no system MQTT password: pass --system-password-file FILE or set NGUON_MQTT_PASSWORD',
     );
@@ -175,7 +175,7 @@ describe('nguon acl', () => {
       },
       cwd,
     );
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`no server database at ${join(cwd, 'nowhere', 'nguon.db')}`);
     expect(() => statSync(join(cwd, 'nowhere'))).toThrow();
   });

@@ -50,9 +50,10 @@ export function registerAclCommands(program: Command, io: CliIo): void {
     )
     .option('--json', 'print a JSON summary instead of one line per file')
     .action(async (options: AclOptions) => {
-      const fail = (message: string): never => {
+      // 1: a bad option value; 2: the command cannot run (no password, no database)
+      const fail = (message: string, code: 1 | 2 = 1): never => {
         io.stderr(`nguon acl: ${message}\n`);
-        throw new CliExit(1);
+        throw new CliExit(code);
       };
       if (!(FORMATS as readonly string[]).includes(options.format)) {
         fail(
@@ -68,14 +69,15 @@ export function registerAclCommands(program: Command, io: CliIo): void {
         try {
           password = (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
         } catch (error) {
-          fail(`--system-password-file: cannot read ${file}: ${(error as Error).message}`);
+          fail(`--system-password-file: cannot read ${file}: ${(error as Error).message}`, 2);
         }
-        if (password === '') fail(`--system-password-file: ${file} is empty`);
+        if (password === '') fail(`--system-password-file: ${file} is empty`, 2);
       } else {
         password = io.env.NGUON_MQTT_PASSWORD;
         if (password === undefined || password === '') {
           fail(
             'no system MQTT password: pass --system-password-file FILE or set NGUON_MQTT_PASSWORD (the password the source system connects to the broker with)',
+            2,
           );
         }
       }
@@ -95,6 +97,7 @@ export function registerAclCommands(program: Command, io: CliIo): void {
           if (!existsSync(file)) {
             fail(
               `no server database at ${file}: pass the server's --data DIR, or --database-url for PostgreSQL`,
+              2,
             );
           }
           db = await openDatabase({ file });
@@ -122,7 +125,7 @@ export function registerAclCommands(program: Command, io: CliIo): void {
         }
       } catch (error) {
         if (error instanceof CliExit) throw error;
-        if (ServerError.isInstance(error)) fail(error.message);
+        if (ServerError.isInstance(error)) fail(error.message, 2);
         throw error;
       } finally {
         await db?.close();
