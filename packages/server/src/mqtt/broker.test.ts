@@ -1,7 +1,9 @@
 import { createServer } from 'node:net';
 import { DeviceClient, MemoryBlobStore, MemoryStore, NullAdapter } from '@nguon/device';
 import { generateDeviceKey } from '@nguon/device/test';
-import { generateSigningKey } from '@nguon/protocol';
+import { deviceAcl, generateSigningKey } from '@nguon/protocol';
+import type { Client, PublishPacket } from 'aedes';
+import fc from 'fast-check';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Database } from '../db';
@@ -169,6 +171,45 @@ describe.each(DIALECTS)('embedded broker on %s', (dialect) => {
     expect(granted).toEqual([1, 128]);
     await client.publishAsync(`nguon/v1/${P}/dev/${a}/evt/alarm`, 'via ws', { qos: 1 });
     await until(() => seen.some((m) => m.payload === 'via ws'), 5_000, 'ws event');
+  });
+
+  test('property: any topic outside the device ACL is refused for subscribe and publish', async () => {
+    const client = await device(a, passA);
+    expect(client.connected).toBe(true);
+    const aedesClient = (broker.aedes as unknown as { clients: Record<string, Client> }).clients[a] as Client;
+    const acl = deviceAcl(P, a, [COMMUNES[0] as string]);
+    const canSubscribe = (topic: string) =>
+      new Promise<boolean>((resolve) =>
+        broker.aedes.authorizeSubscribe(aedesClient, { topic, qos: 1 }, (error, sub) =>
+          resolve(!error && !!sub),
+        ),
+      );
+    const canPublish = (topic: string, retain = false) =>
+      new Promise<boolean>((resolve) =>
+        broker.aedes.authorizePublish(
+          aedesClient,
+          { cmd: 'publish', topic, payload: Buffer.from('{}'), qos: 1, retain, dup: false } as PublishPacket,
+          (error) => resolve(!error),
+        ),
+      );
+    const level = fc.oneof(
+      fc.constantFrom('nguon', 'v1', P, 'dev', a, b, 'cmd', 'evt', 'area', '+', '#', ''),
+      fc.string(),
+    );
+    const topic = fc.oneof(
+      fc.array(level, { minLength: 1, maxLength: 7 }).map((parts) => parts.join('/')),
+      fc.constantFrom(...acl.subscribe, ...acl.publish).map((t) => `${t}/x`),
+      fc.constantFrom(...acl.subscribe, ...acl.publish).map((t) => `$share/g/${t}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(topic, async (t) => {
+        expect(await canSubscribe(t)).toBe(acl.subscribe.includes(t));
+        expect(await canPublish(t)).toBe(acl.publish.includes(t));
+      }),
+      { numRuns: 300 },
+    );
+    for (const t of acl.subscribe) expect(await canSubscribe(t)).toBe(true);
+    for (const t of acl.publish) expect(await canPublish(t, t.endsWith('/presence'))).toBe(true);
   });
 
   test('refresh() lets a device registered after a refused login connect', async () => {
