@@ -165,6 +165,19 @@ describe('the feed widget in headless Chromium, embedded by a site on another or
     await page.close();
   });
 
+  it('honours data-limit and data-lang="en"', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${hostOrigin}/?unit=99999`);
+    await page.setContent(
+      `<div id="feed" data-nguon-feed="24065" data-limit="1" data-lang="en"></div><script src="${h.url}/v1/feeds/embed.js"></script>`,
+    );
+    await page.waitForSelector('#feed li.nguon-item', { timeout: 15_000 });
+    const shown = await items(page);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]?.text).toMatch(/^Emergency: Cảnh báo lốc xoáy/);
+    await page.close();
+  });
+
   it('renders any feed body without throwing into the page, and titles only as text (property)', async () => {
     // A stand-in source system that serves the widget and whatever feed body the property draws.
     let feedBody = '';
