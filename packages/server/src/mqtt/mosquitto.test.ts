@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deviceAcl } from '@nguon/protocol';
+import fc from 'fast-check';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Database } from '../db';
@@ -14,6 +16,7 @@ import {
   deviceId,
   insertDevice,
   openTestDb,
+  registry,
   sleep,
   subscribeGranted,
   until,
@@ -114,6 +117,52 @@ describe('mosquittoFiles', () => {
       expect((await import('node:fs')).readdirSync(dir).sort()).toEqual(['acl', 'nguon.conf', 'passwd']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      await drop();
+    }
+  });
+
+  test('property: each device block holds exactly the topics of deviceAcl, and nothing else', async () => {
+    const { db, drop } = await openTestDb('sqlite');
+    try {
+      const unitCodes = fc.uniqueArray(
+        fc.constantFrom(...registry.descendants('52', '2025-07-01').map((u) => u.code)),
+        {
+          minLength: 1,
+          maxLength: 4,
+        },
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(unitCodes, { minLength: 1, maxLength: 5 }), async (devices) => {
+          await db.kysely.deleteFrom('devices').execute();
+          const ids: string[] = [];
+          for (const units of devices) {
+            const id = deviceId();
+            ids.push(id);
+            await insertDevice(db, id, units);
+          }
+          const files = await mosquittoFiles({ db, province: P, system: SYSTEM });
+          expect(files.devices).toBe(devices.length);
+          const blocks = files.aclFile.split(/\n(?=user )/).slice(1);
+          expect(blocks).toHaveLength(devices.length + 1);
+          for (const [i, units] of devices.entries()) {
+            const id = ids[i] as string;
+            const block = blocks.find((b) => b.startsWith(`user ${id}\n`)) as string;
+            const acl = deviceAcl(P, id, units);
+            const lines = block
+              .split('\n')
+              .filter((line) => line !== '' && !line.startsWith('#'))
+              .slice(1);
+            expect(lines.sort()).toEqual(
+              [
+                ...acl.subscribe.map((t) => `topic read ${t}`),
+                ...acl.publish.map((t) => `topic write ${t}`),
+              ].sort(),
+            );
+          }
+        }),
+        { numRuns: 25 },
+      );
+    } finally {
       await drop();
     }
   });

@@ -44,7 +44,16 @@ export interface MosquittoFilesOptions {
   system: { username: string; password: string };
 }
 
-/** The file written by {@link writeMosquittoFiles} that Mosquitto's configuration includes. */
+/**
+ * The `nguon.conf` written by {@link writeMosquittoFiles}: `allow_anonymous false`, `password_file`,
+ * `acl_file` (relative names: make them absolute before Mosquitto reads it) and the 256 KiB payload
+ * limit (P-T3).
+ *
+ * @example
+ * ```ts
+ * MOSQUITTO_CONF.replace('password_file passwd', 'password_file /etc/mosquitto/nguon/passwd');
+ * ```
+ */
 export const MOSQUITTO_CONF = `# nguon: device logins and the per-device ACL (P-TP2), written by \`nguon acl --format mosquitto\`.
 # Mosquitto resolves relative paths against its working directory: replace passwd and acl by
 # the absolute paths of the files next to this one. Reload after a change with kill -HUP.
