@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Bulletin, exampleFloodWarning } from '@nguon/bulletin';
 import { startBroker, type TestBroker } from '@nguon/device/test';
 import { eventTopic, presenceTopic } from '@nguon/protocol';
+import fc from 'fast-check';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -457,5 +458,76 @@ describe.each(DIALECTS)('dispatcher on aedes and %s', (dialect) => {
       commandsSent: expect.any(Number),
       publishLatencyMs: { count: expect.any(Number) },
     });
+  });
+  it('property: every payload on an event or presence topic is counted once, as an event or as bad', async () => {
+    // Alone on the broker: the other devices stop, so that every event counted comes from here.
+    for (const d of devices) await d.stop().catch(() => undefined);
+    const deviceId = id('loa-prop');
+    await registerDevice(db, deviceId, [C1]);
+    const total = () => {
+      const s = dispatcher.stats();
+      return s.badMessages + Object.values(s.events).reduce((a, n) => a + n, 0);
+    };
+    const payload = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+      fc.string({ maxLength: 200 }).map((t) => Buffer.from(t)),
+      fc.json().map((t) => Buffer.from(t)),
+      fc
+        .record({
+          v: fc.oneof(fc.constant(1), fc.integer()),
+          id: fc.string(),
+          type: fc.string(),
+          seq: fc.integer(),
+          body: fc.object(),
+        })
+        .map((o) => Buffer.from(JSON.stringify(o))),
+    );
+    const leaf = fc.constantFrom(
+      'evt/hello',
+      'evt/status',
+      'evt/ack',
+      'evt/alarm',
+      'evt/receipt',
+      'presence',
+    );
+    let sent = 0;
+    await until(
+      async () => {
+        const t0 = total();
+        await new Promise((r) => setTimeout(r, 300));
+        return total() - t0;
+      },
+      (changed) => changed === 0,
+    );
+    const before = total();
+    await fc.assert(
+      fc.asyncProperty(leaf, payload, async (where, bytes) => {
+        if (where === 'presence' && bytes.length === 0) return; // clearing a retained presence is no message
+        await raw.publishAsync(`nguon/v1/${P}/dev/${deviceId}/${where}`, bytes, { qos: 1 });
+        sent++;
+      }),
+      { numRuns: 60 },
+    );
+    await until(
+      async () => total() - before,
+      (n) => n >= sent,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(total() - before).toBe(sent);
+    // Still working: a presence after all that is taken.
+    await raw.publishAsync(
+      `nguon/v1/${P}/dev/${deviceId}/presence`,
+      JSON.stringify({ online: true, session: 1_000_000, ts: new Date().toISOString() }),
+      { qos: 1 },
+    );
+    await until(
+      () =>
+        db.kysely
+          .selectFrom('devices')
+          .select('presence_session')
+          .where('id', '=', deviceId)
+          .executeTakeFirstOrThrow(),
+      (r) => r.presence_session === 1_000_000,
+    );
   });
 });
