@@ -98,7 +98,7 @@ describe.each(DIALECTS)('bulletin history and the feed script over HTTP on %s', 
     expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
 
-  it('answers 404 for a bulletin outside the scope and for no bulletin, 401 without a token', async () => {
+  it('answers 404 outside the scope and for no bulletin, 401 without a token, 400 for a malformed id', async () => {
     const neighbour = await h.token('viewer', ['21553']);
     const outside = await h.json('GET', `/v1/bulletins/${id}/history`, { token: neighbour });
     expect([outside.status, outside.body.code]).toEqual([404, 'not_found']);
@@ -107,6 +107,11 @@ describe.each(DIALECTS)('bulletin history and the feed script over HTTP on %s', 
     expect(missing.body.detail).toContain('no-such-bulletin');
     const anonymous = await h.json('GET', `/v1/bulletins/${id}/history`);
     expect(anonymous.status).toBe(401);
+    const malformed = await h.json('GET', `/v1/bulletins/${encodeURIComponent('-bad id')}/history`, {
+      token: editor,
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors[0].path).toBe('params.id');
   });
 
   it('records a CAP import as import_cap and answers the contract’s {bulletin, issues} with Location', async () => {
