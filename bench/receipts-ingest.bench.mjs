@@ -64,11 +64,12 @@ const { parentPort } = require('node:worker_threads');
 const { createPublicKey, verify } = require('node:crypto');
 const PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const keys = new Map();
-parentPort.on('message', ({ id, items }) => {
+parentPort.on('message', ({ id, raws, publicKeys }) => {
   let ok = 0;
-  for (const { raw, publicKey } of items) {
-    let key = keys.get(publicKey);
-    if (!key) keys.set(publicKey, (key = createPublicKey({ key: Buffer.concat([PREFIX, Buffer.from(publicKey, 'base64url')]), format: 'der', type: 'spki' })));
+  for (let i = 0; i < raws.length; i++) {
+    const raw = raws[i];
+    let key = keys.get(publicKeys[i]);
+    if (!key) keys.set(publicKeys[i], (key = createPublicKey({ key: Buffer.concat([PREFIX, Buffer.from(publicKeys[i], 'base64url')]), format: 'der', type: 'spki' })));
     const last = raw.lastIndexOf('.');
     if (verify(null, Buffer.from(raw.slice(0, last), 'latin1'), key, Buffer.from(raw.slice(last + 1), 'base64url'))) ok++;
   }
@@ -97,7 +98,11 @@ async function baseline(items) {
       busy[best] += chunk.length;
       const id = next++;
       done.push(new Promise((resolve) => waiting.set(id, { resolve, n: chunk.length })));
-      workers[best].postMessage({ id, items: chunk });
+      workers[best].postMessage({
+        id,
+        raws: chunk.map((c) => c.raw),
+        publicKeys: chunk.map((c) => c.publicKey),
+      });
     }
     await Promise.all(done);
     const ms = performance.now() - start;

@@ -76,11 +76,9 @@ function check(raw, publicKey) {
   return ok ? { ok: true, header, payload } : { ok: false, reason: 'bad_signature', header, payload };
 }
 parentPort.on('message', (message) => {
-  const results = new Array(message.items.length);
-  for (let i = 0; i < message.items.length; i++) {
-    const item = message.items[i];
-    results[i] = check(item.raw, item.publicKey);
-  }
+  const { raws, keys: publicKeys } = message;
+  const results = new Array(raws.length);
+  for (let i = 0; i < raws.length; i++) results[i] = check(raws[i], publicKeys[i]);
   parentPort.postMessage({ id: message.id, results });
 });
 `;
@@ -154,7 +152,12 @@ export class VerifyPool {
     slot.jobs.set(job.id, job);
     slot.busy += job.items.length;
     slot.worker.ref();
-    slot.worker.postMessage({ id: job.id, items: job.items });
+    // Two arrays of strings clone faster than an array of objects.
+    slot.worker.postMessage({
+      id: job.id,
+      raws: job.items.map((item) => item.raw),
+      keys: job.items.map((item) => item.publicKey),
+    });
   }
 
   /**
