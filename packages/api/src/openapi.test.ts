@@ -92,6 +92,10 @@ describe('OpenAPI document', () => {
     });
     expect(paths['/v1/feeds/embed.js'].get.responses['200'].content).toHaveProperty('text/javascript');
     expect(paths['/v1/feeds/embed.js'].get.security).toEqual([]);
+    expect(components.responses.Problem501.content['application/problem+json'].example).toMatchObject({
+      status: 501,
+      code: 'not_implemented',
+    });
     expect(paths['/v1/cap'].post.requestBody.content['application/cap+xml'].schema).toEqual({
       type: 'string',
     });

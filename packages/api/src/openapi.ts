@@ -355,7 +355,8 @@ export function openApiDocument(
   for (const route of ROUTE_LIST) {
     paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route, components) };
   }
-  const statuses = [...new Set(ROUTE_LIST.flatMap((r) => r.errors))].sort((a, b) => a - b);
+  // 501 belongs to no route: any operation of a partial server may answer it (see the description).
+  const statuses = [...new Set([...ROUTE_LIST.flatMap((r) => r.errors), 501])].sort((a, b) => a - b);
   const responses: Record<string, unknown> = {};
   for (const status of statuses) {
     const code = STATUS_CODES[status] ?? 'internal';
@@ -398,7 +399,7 @@ export function openApiDocument(
       version: API_VERSION,
       summary: 'REST API of a provincial source information system (hệ thống thông tin nguồn cấp tỉnh)',
       description:
-        'Compose, approve and dispatch essential-information bulletins to IP loudspeakers and electronic boards, watch delivery and proof of play, collect feedback and track indicator plans. Errors are `application/problem+json` (RFC 9457) with a stable `code`; lists use cursor pagination (`?cursor=&limit=` → `{items, nextCursor}`).',
+        'Compose, approve and dispatch essential-information bulletins to IP loudspeakers and electronic boards, watch delivery and proof of play, collect feedback and track indicator plans. Errors are `application/problem+json` (RFC 9457) with a stable `code`; lists use cursor pagination (`?cursor=&limit=` → `{items, nextCursor}`). A server that does not implement an operation of this contract yet answers it with 501 `not_implemented` (`#/components/responses/Problem501`).',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     ...(options.servers ? { servers: options.servers } : {}),
