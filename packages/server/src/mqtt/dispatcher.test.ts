@@ -344,6 +344,19 @@ describe.each(DIALECTS)('dispatcher on aedes and %s', (dialect) => {
       .where('id', '=', id('loa-cfg'))
       .executeTakeFirstOrThrow();
     expect(row.config_version).toBe(3);
+    // A refused config changes nothing: no version spent, nothing stored for the next welcome.
+    const refused = await dispatcher
+      .sendCommand(id('loa-cfg'), 'config.set', { volume: 400 })
+      .catch((e: unknown) => e);
+    expect(ServerError.isInstance(refused) && refused.code).toBe('invalid');
+    expect((refused as Error).message).toMatch(/volume/);
+    const after = await db.kysely
+      .selectFrom('devices')
+      .select(['config_version', 'body'])
+      .where('id', '=', id('loa-cfg'))
+      .executeTakeFirstOrThrow();
+    expect(after.config_version).toBe(3);
+    expect(JSON.parse(after.body).config).toEqual({ volume: 40, languages: ['jra', 'vi'] });
     // A reconnect: the welcome carries the whole stored configuration.
     await d.stop();
     const again = makeDevice({

@@ -866,6 +866,26 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
     const at = now();
     let commandBody = body;
     if (type === 'config.set') {
+      // Checked before anything is stored: a refused config must not reach the next welcome.
+      const { configVersion: _ignored, ...requested } = body;
+      let fields: Record<string, unknown>;
+      try {
+        const checked = createCommand(
+          'config.set',
+          { ...requested, configVersion: 1 } as CommandBody<'config.set'>,
+          {
+            to: `dev:${deviceId}`,
+            now: at.getTime(),
+          },
+        );
+        const { configVersion: _version, ...known } = checked.body;
+        fields = known;
+      } catch (error) {
+        if (ProtocolError.isInstance(error)) {
+          throw new ServerError('invalid', `config.set: ${error.message}`, { cause: error });
+        }
+        throw error;
+      }
       // The system owns configVersion (only grows): one more than the last sent, stored with the config.
       commandBody = await k.transaction().execute(async (tx) => {
         await tx
@@ -879,7 +899,6 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
           .where('id', '=', deviceId)
           .executeTakeFirstOrThrow();
         const stored = parseJson<Record<string, unknown>>(current.body, {});
-        const { configVersion: _ignored, ...fields } = body;
         stored.config = { ...((stored.config as Record<string, unknown> | undefined) ?? {}), ...fields };
         await tx
           .updateTable('devices')
