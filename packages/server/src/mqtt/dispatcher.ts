@@ -315,7 +315,8 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
     if (where === undefined || where.province !== province) return bad(topic, 'not a topic of this province');
     if (where.kind === 'presence') return onPresence(topic, payload);
     if (where.kind !== 'event') return;
-    const row = await device(where.deviceId);
+    // A hello always reads the registry afresh: a device registered through another instance is known.
+    const row = await device(where.deviceId, where.event === 'hello');
     if (row === undefined) {
       counters.unknownDevices++;
       log.debug({ device: where.deviceId, topic }, 'event from an unregistered device ignored');
@@ -395,8 +396,7 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
     const at = now();
     const hello = event.body;
     const offset = Date.parse(event.ts) - at.getTime();
-    const fresh = (await device(row.id, true)) ?? row;
-    const body = parseJson<Record<string, unknown>>(fresh.body, {});
+    const body = parseJson<Record<string, unknown>>(row.body, {});
     body.hello = {
       vendor: hello.vendor,
       model: hello.model,
@@ -417,7 +417,7 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
       })
       .where('id', '=', row.id)
       .execute();
-    const current = { ...fresh, body: JSON.stringify(body) };
+    const current = { ...row, body: JSON.stringify(body) };
     const config = body.config as Record<string, unknown> | undefined;
     const welcome = {
       helloId: event.id,
