@@ -119,6 +119,15 @@ function statements(postgres: boolean): Statements {
     .filter((c) => c !== 'device_id' && c !== 'seq')
     .map((c) => `${c} = excluded.${c}`)
     .join(', ');
+  // upTo per device: the receipts above receipts_committed, in order, are contiguous exactly while
+  // seq = committed + row number (numbers are unique, so after a gap seq stays ahead of it).
+  const walk = `select w.id as id, w.committed as committed,
+        w.committed + coalesce(sum(case when w.seq = w.committed + w.rn then 1 else 0 end), 0) as up_to
+      from (select d.id as id, d.receipts_committed as committed, r.seq as seq,
+                   row_number() over (partition by d.id order by r.seq) as rn
+            from devices d left join receipts r on r.device_id = d.id and r.seq > d.receipts_committed
+            where d.id in (${postgres ? 'select jsonb_array_elements_text(cast($1 as jsonb))' : 'select value from json_each(?)'})) as w
+      group by w.id, w.committed`;
   // A played delivery keeps the outcome of the play that proved it.
   const keep = "deliveries.state = 'played' and v.outcome <> 'completed'";
   return {
@@ -143,10 +152,12 @@ function statements(postgres: boolean): Statements {
       from (select j.value ->> 0 as bulletin_id, j.value ->> 1 as device_id, j.value ->> 2 as outcome,
                    j.value ->> 3 as reason, j.value ->> 4 as ended_at from ${rows(2)}) as v
       where deliveries.bulletin_id = v.bulletin_id and deliveries.device_id = v.device_id`,
-    walk: `select d.id as id, d.receipts_committed as committed, r.seq as seq
-      from devices d left join receipts r on r.device_id = d.id and r.seq > d.receipts_committed
-      where d.id in (${postgres ? 'select jsonb_array_elements_text(cast($1 as jsonb))' : 'select value from json_each(?)'})
-      order by d.id, r.seq`,
+    walk: postgres
+      ? `with w as (${walk}),
+        moved as (update devices set receipts_committed = w.up_to from w
+                  where devices.id = w.id and devices.receipts_committed < w.up_to)
+      select id, committed, up_to from w`
+      : walk,
     advance: `update devices set receipts_committed = v.up_to
       from (select j.value ->> 0 as id, ${at(1, 'integer')} as up_to from ${rows(1)}) as v
       where devices.id = v.id and devices.receipts_committed < v.up_to`,
@@ -502,23 +513,19 @@ export class ReceiptIngest {
   /** Walks each device's stored receipt numbers up from `receipts_committed`; never lowers it. */
   async #commit(trx: Kysely<Tables>, devices: string[]): Promise<Map<string, number>> {
     const sql = this.#sql;
-    const found = await trx.executeQuery<{ id: string; committed: number | string; seq: number | null }>(
+    const found = await trx.executeQuery<{ id: string; committed: number | string; up_to: number | string }>(
       CompiledQuery.raw(sql.walk, [JSON.stringify(devices)]),
     );
     const upTo = new Map<string, number>();
-    const read = new Map<string, number>();
-    for (const row of found.rows) {
-      let current = upTo.get(row.id);
-      if (current === undefined) {
-        current = Number(row.committed);
-        read.set(row.id, current);
-      }
-      if (row.seq !== null && Number(row.seq) === current + 1) current++;
-      upTo.set(row.id, current);
-    }
     const moved: [string, number][] = [];
-    for (const [id, value] of upTo) if (value > (read.get(id) ?? 0)) moved.push([id, value]);
-    if (moved.length > 0) await trx.executeQuery(CompiledQuery.raw(sql.advance, [JSON.stringify(moved)]));
+    for (const row of found.rows) {
+      const value = Number(row.up_to);
+      upTo.set(row.id, value);
+      if (value > Number(row.committed)) moved.push([row.id, value]);
+    }
+    // PostgreSQL advanced them in the same statement.
+    if (!this.#postgres && moved.length > 0)
+      await trx.executeQuery(CompiledQuery.raw(sql.advance, [JSON.stringify(moved)]));
     return upTo;
   }
 
