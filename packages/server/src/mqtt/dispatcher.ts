@@ -68,6 +68,8 @@ export interface DispatcherOptions {
     protocolVersion?: 4 | 5 | undefined;
     /** MQTT 5: how long the broker keeps the session (and queued events) after a disconnect (default 86400). */
     sessionExpirySec?: number | undefined;
+    /** How long `createDispatcher` keeps trying to reach the broker before it throws (default 30000). */
+    connectTimeoutMs?: number | undefined;
   };
   /** The broker addresses handed to devices at registration. */
   endpoints: { url: string; wsUrl?: string | undefined };
@@ -174,7 +176,8 @@ function percentile(sorted: number[], p: number): number {
  * missed (P-H3), records acks, presence (P-H1), status, alarms and receipts, and sends one-device
  * commands. Several instances may run on one database and broker (`sharedGroup`).
  *
- * @throws {ServerError} `config` for a bad province code.
+ * @throws {ServerError} `config` for a bad province code, or when the broker cannot be reached (or
+ * refuses the login) within `mqtt.connectTimeoutMs`.
  * @example
  * ```ts
  * const dispatcher = await createDispatcher({
@@ -255,22 +258,46 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
 
   // ── MQTT ──
   const clientId = options.mqtt.clientId ?? `nguon-${province}-${hostname().replace(/[^A-Za-z0-9-]/g, '-')}`;
-  const client: MqttClient = await mqtt.connectAsync(
-    options.mqtt.url,
-    {
-      clientId,
-      clean: false,
-      reconnectPeriod: 1000,
-      protocolVersion: options.mqtt.protocolVersion ?? 4,
-      // MQTT 5 ends a session at disconnect unless told otherwise; 3.1.1 keeps it (clean: false).
-      ...(options.mqtt.protocolVersion === 5
-        ? { properties: { sessionExpiryInterval: options.mqtt.sessionExpirySec ?? 86_400 } }
-        : {}),
-      ...(options.mqtt.username === undefined ? {} : { username: options.mqtt.username }),
-      ...(options.mqtt.password === undefined ? {} : { password: options.mqtt.password }),
-    },
-    true,
-  );
+  let closing = false;
+  const client: MqttClient = mqtt.connect(options.mqtt.url, {
+    clientId,
+    clean: false,
+    reconnectPeriod: 1000,
+    protocolVersion: options.mqtt.protocolVersion ?? 4,
+    // MQTT 5 ends a session at disconnect unless told otherwise; 3.1.1 keeps it (clean: false).
+    ...(options.mqtt.protocolVersion === 5
+      ? { properties: { sessionExpiryInterval: options.mqtt.sessionExpirySec ?? 86_400 } }
+      : {}),
+    ...(options.mqtt.username === undefined ? {} : { username: options.mqtt.username }),
+    ...(options.mqtt.password === undefined ? {} : { password: options.mqtt.password }),
+  });
+  // The broker may start after the server: keep trying, but not for ever.
+  const connectTimeoutMs = options.mqtt.connectTimeoutMs ?? 30_000;
+  await new Promise<void>((resolve, reject) => {
+    let lastError: Error | undefined;
+    const onError = (error: Error) => {
+      lastError = error;
+    };
+    const timer = setTimeout(() => {
+      client.off('connect', onConnect);
+      client.off('error', onError);
+      client.end(true);
+      reject(
+        new ServerError(
+          'config',
+          `mqtt: could not connect to ${options.mqtt.url} as ${clientId} within ${connectTimeoutMs} ms${lastError ? `: ${lastError.message}` : ''}`,
+          { cause: lastError },
+        ),
+      );
+    }, connectTimeoutMs);
+    const onConnect = () => {
+      clearTimeout(timer);
+      client.off('error', onError);
+      resolve();
+    };
+    client.once('connect', onConnect);
+    client.on('error', onError);
+  });
   client.on('error', (error) => {
     if (!closing) log.warn({ err: error }, 'mqtt error');
   });
@@ -299,7 +326,6 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
 
   // ── Handling events ──
   const inFlight = new Set<Promise<void>>();
-  let closing = false;
 
   client.on('message', (topic, payload) => {
     if (closing) return;

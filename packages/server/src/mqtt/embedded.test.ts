@@ -3,6 +3,7 @@ import { type Bulletin, exampleFloodWarning } from '@nguon/bulletin';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db';
+import { ServerError } from '../errors';
 import { newUlid } from '../ids';
 import { DIALECTS } from '../test-support';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker';
@@ -53,6 +54,24 @@ describe.each(DIALECTS)('dispatcher on the embedded authenticated broker and %s'
     await dispatcher?.close();
     await broker?.close();
     await drop?.();
+  });
+
+  it('a wrong system password is a clear error, not a hang', async () => {
+    const error = await createDispatcher({
+      db,
+      province: P,
+      mqtt: {
+        url: broker.url,
+        clientId: `intruder-${run}`,
+        username: `nguon-system-${run}`,
+        password: 'wrong',
+        connectTimeoutMs: 1_500,
+      },
+      endpoints: { url: broker.url },
+      units: scope,
+    }).catch((e: unknown) => e);
+    expect(ServerError.isInstance(error) && error.code).toBe('config');
+    expect((error as Error).message).toContain(`could not connect to ${broker.url}`);
   });
 
   it('a device registered while running logs in after deviceChanged, is welcomed and acks a bulletin', async () => {
