@@ -364,3 +364,48 @@ describe.each(DIALECTS)('ReceiptIngest on %s', (dialect) => {
     expect(ingested.busyMs).toBeLessThan(onMain.busyMs);
   }, 120_000);
 });
+
+describe('two ReceiptIngest instances sharing one PostgreSQL', () => {
+  it('store each receipt once and agree on the commit point after a re-send', async () => {
+    const schema = `nguon_receipts2_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const [dbA, dbB] = [
+      await openDatabase({ url: PG_URL, schema, poolSize: 2 }),
+      await openDatabase({ url: PG_URL, schema, poolSize: 2 }),
+    ];
+    const commits: number[] = [];
+    const options = { threads: 1, batchMs: 1, onCommitted: (_: string, upTo: number) => commits.push(upTo) };
+    const [a, b] = [
+      ReceiptIngest.create({ db: dbA, ...options }),
+      ReceiptIngest.create({ db: dbB, ...options }),
+    ];
+    try {
+      const device = await addDevice(dbA);
+      const signed = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => receipt(device.key.signer, i + 1)),
+      );
+      // Both instances get every receipt (a shared subscription re-delivering, or two subscribers).
+      signed.forEach((raw, i) => {
+        (i % 2 === 0 ? a : b).push(device.id, raw);
+        (i % 2 === 0 ? b : a).push(device.id, raw);
+      });
+      await Promise.all([a.flush(), b.flush()]);
+      // The device re-sends what it saw uncommitted; one more round settles the commit point.
+      a.push(device.id, signed[39] as string);
+      await a.flush();
+      expect((await rows(dbA, device.id)).map((r) => Number(r.seq))).toEqual(
+        Array.from({ length: 40 }, (_, i) => i + 1),
+      );
+      expect(await committed(dbA, device.id)).toBe(40);
+      expect(commits.at(-1)).toBe(40);
+      expect(a.stats().stored + b.stats().stored).toBe(40);
+      expect(a.stats().duplicates + b.stats().duplicates).toBe(41);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await Promise.all([dbA.close(), dbB.close()]);
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      await client.query(`drop schema if exists "${schema}" cascade`);
+      await client.end();
+    }
+  });
+});
