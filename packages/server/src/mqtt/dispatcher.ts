@@ -150,6 +150,7 @@ interface PendingStatus {
 
 const DAY_MS = 24 * 3_600_000;
 const DEVICE_TTL_MS = 10_000;
+const PUBLISH_WAIT_MS = 5_000;
 const CHUNK = 500;
 
 function pathCodes(unitPath: string): string[] {
@@ -303,12 +304,32 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
   });
   client.on('offline', () => log.warn('mqtt offline, reconnecting'));
 
+  /**
+   * Publishes QoS 1 and waits for the PUBACK, at most PUBLISH_WAIT_MS: with the broker away the
+   * message stays in mqtt.js's queue (sent on reconnect) and the caller — an HTTP request — goes on;
+   * what a device misses reaches it after its next hello (P-H3).
+   */
   async function publish(topic: string, payload: string): Promise<void> {
     const started = performance.now();
-    await client.publishAsync(topic, payload, { qos: 1 });
     counters.commandsSent++;
-    if (latencies.length >= 10_000) latencies.splice(0, 5_000);
-    latencies.push(performance.now() - started);
+    const acked = client.publishAsync(topic, payload, { qos: 1 }).then(
+      () => {
+        if (latencies.length >= 10_000) latencies.splice(0, 5_000);
+        latencies.push(performance.now() - started);
+      },
+      (error: unknown) => {
+        if (!closing) log.warn({ err: error, topic }, 'publish failed');
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        log.warn({ topic }, 'no PUBACK yet: the command stays queued for the reconnect');
+        resolve();
+      }, PUBLISH_WAIT_MS);
+    });
+    await Promise.race([acked, late]);
+    clearTimeout(timer);
   }
 
   async function signFor<T extends CommandType>(
