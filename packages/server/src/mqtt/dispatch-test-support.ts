@@ -92,6 +92,8 @@ export function makeDevice(options: {
   playSec?: number;
   /** The MQTT password (an authenticating broker). */
   password?: string;
+  /** Persistent state, to restart a device with what it held (default a new one). */
+  store?: MemoryStore;
 }): TestDevice {
   const kind = options.kind ?? 'radio';
   const client = new DeviceClient({
@@ -103,7 +105,7 @@ export function makeDevice(options: {
     trust: options.trust,
     trustVersion: options.trustVersion,
     privateKey: options.privateJwk,
-    store: new MemoryStore(),
+    store: options.store ?? new MemoryStore(),
     blobs: new MemoryBlobStore(),
     adapter: new NullAdapter({ kind, defaultDurationSec: options.playSec ?? 1 }),
     vendor: 'acme',

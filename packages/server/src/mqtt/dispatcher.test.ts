@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Bulletin, exampleFloodWarning } from '@nguon/bulletin';
+import { MemoryStore } from '@nguon/device';
 import { startBroker, type TestBroker } from '@nguon/device/test';
 import { eventTopic, presenceTopic } from '@nguon/protocol';
 import fc from 'fast-check';
@@ -295,6 +296,40 @@ describe.each(DIALECTS)('dispatcher on aedes and %s', (dialect) => {
     await d.waitFor((e) => e.type === 'command' && e.commandType === 'bulletin.revoke' && e.ok);
     const end = await d.waitFor((e) => e.type === 'play.end' && e.bulletinId === bulletin.id);
     expect(end).toMatchObject({ outcome: 'interrupted' });
+  });
+
+  it('a revoke missed while offline reaches the device after its hello and stops the bulletin it held', async () => {
+    const deviceId = id('loa-rev2');
+    const key = await registerDevice(db, deviceId, [C3]);
+    const store = new MemoryStore();
+    const options = {
+      url: broker.url,
+      province: P,
+      id: deviceId,
+      units: [C3],
+      ...(await dispatcher.trust()),
+      privateJwk: key.privateJwk,
+      playSec: 30,
+      store,
+    };
+    const first = makeDevice(options);
+    devices.push(first);
+    await first.client.start();
+    await first.waitFor((e) => e.type === 'welcome');
+    const bulletin = await api.publish([C3], { emergency: true });
+    await first.waitFor((e) => e.type === 'play.start' && e.bulletinId === bulletin.id);
+    await first.stop();
+    await api.revoke(bulletin.id);
+    const second = makeDevice(options); // the same storage: it still holds the bulletin
+    devices.push(second);
+    await second.client.start();
+    await second.waitFor((e) => e.type === 'command' && e.commandType === 'bulletin.revoke' && e.ok);
+    await new Promise((r) => setTimeout(r, 300));
+    const playing = second.events.filter(
+      (e) => e.type === 'play.start' && e.bulletinId === bulletin.id,
+    ).length;
+    const ended = second.events.filter((e) => e.type === 'play.end' && e.bulletinId === bulletin.id).length;
+    expect(ended).toBe(playing); // whatever started again was stopped
   });
 
   it('sendCommand waits for the ack; an offline device times out; an unknown one is not_found', async () => {
