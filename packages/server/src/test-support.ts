@@ -28,17 +28,52 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Drops a throwaway PostgreSQL schema of a test. */
+export async function dropTestSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A migrated database for a test: SQLite in memory, or PostgreSQL in a throwaway schema (named with
+ * `prefix`) that `drop()` removes again.
+ */
+export async function openTestDb(
+  dialect: TestDialect,
+  options: { prefix?: string; poolSize?: number } = {},
+): Promise<{ db: Database; drop: () => Promise<void>; schema?: string }> {
+  if (dialect === 'sqlite') {
+    const db = await openDatabase({ file: ':memory:' });
+    return { db, drop: () => db.close() };
+  }
+  const schema = `${options.prefix ?? 'nguon_test'}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const db = await openDatabase({ url: PG_URL, schema, poolSize: options.poolSize ?? 4 }).catch(
+    async (error: unknown) => {
+      await dropTestSchema(schema);
+      throw error;
+    },
+  );
+  return {
+    db,
+    schema,
+    drop: async () => {
+      await db.close();
+      await dropTestSchema(schema);
+    },
+  };
+}
+
 export async function startHarness(
   dialect: TestDialect,
   options: Partial<ServerOptions> & { start?: string } = {},
 ): Promise<Harness> {
   const schema = `nguon_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const dropSchema = async () => {
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`drop schema if exists "${schema}" cascade`);
-    await client.end();
-  };
+  const dropSchema = () => dropTestSchema(schema);
   const db = await openDatabase(
     dialect === 'postgres' ? { url: PG_URL, schema, poolSize: 4 } : { file: ':memory:' },
   ).catch(async (error: unknown) => {

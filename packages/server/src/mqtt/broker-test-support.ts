@@ -4,7 +4,7 @@ import { loadUnits } from '@nguon/areas';
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import pg from 'pg';
 import { type Database, openDatabase } from '../db';
-import { PG_URL, type TestDialect } from '../test-support';
+import { openTestDb as openTestDbIn, PG_URL, type TestDialect } from '../test-support';
 import { hashMqttPassword, newMqttPassword, unitPath } from './secrets';
 
 export const registry = loadUnits();
@@ -16,24 +16,8 @@ export const COMMUNES = registry
   .slice(0, 2)
   .map((u) => u.code);
 
-export async function openTestDb(dialect: TestDialect): Promise<{ db: Database; drop: () => Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const db = await openDatabase({ file: ':memory:' });
-    return { db, drop: () => db.close() };
-  }
-  const schema = `nguon_broker_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const db = await openDatabase({ url: PG_URL, schema, poolSize: 4 });
-  return {
-    db,
-    drop: async () => {
-      await db.close();
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
-    },
-  };
-}
+export const openTestDb = (dialect: TestDialect) =>
+  openTestDbIn(dialect, { prefix: 'nguon_broker', poolSize: 4 });
 
 /** A random device id (so that runs on a shared broker never collide). */
 export function deviceId(prefix = 'loa'): string {

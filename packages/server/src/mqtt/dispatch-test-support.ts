@@ -9,31 +9,15 @@ import pg from 'pg';
 import { createServer } from '../app';
 import { type Database, openDatabase } from '../db';
 import { ScopeUnits } from '../scope';
-import { ADMIN, PG_URL, type TestDialect } from '../test-support';
+import { ADMIN, openTestDb as openTestDbIn, PG_URL, type TestDialect } from '../test-support';
 import { unitPath } from './secrets';
 
 export const registry = loadUnits();
 export const scope = new ScopeUnits(registry, () => new Date());
 export const anc = (code: string) => scope.ancestorsOf(code);
 
-export async function openTestDb(dialect: TestDialect): Promise<{ db: Database; drop: () => Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const db = await openDatabase({ file: ':memory:' });
-    return { db, drop: () => db.close() };
-  }
-  const schema = `nguon_disp_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const db = await openDatabase({ url: PG_URL, schema, poolSize: 6 });
-  return {
-    db,
-    drop: async () => {
-      await db.close();
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
-    },
-  };
-}
+export const openTestDb = (dialect: TestDialect) =>
+  openTestDbIn(dialect, { prefix: 'nguon_disp', poolSize: 6 });
 
 /** Registers a device as the registration route would: a row with its key, units and unit path. */
 export async function registerDevice(

@@ -3,27 +3,10 @@ import { signCommand, TrustStore, verifyCommand } from '@nguon/protocol';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../db';
-import { DIALECTS, PG_URL, type TestDialect } from '../test-support';
+import { DIALECTS, openTestDb as openTestDbIn, PG_URL, type TestDialect } from '../test-support';
 import { loadSigningKeys } from './keys';
 
-async function open(dialect: TestDialect): Promise<{ db: Database; drop: () => Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const db = await openDatabase({ file: ':memory:' });
-    return { db, drop: () => db.close() };
-  }
-  const schema = `nguon_keys_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const db = await openDatabase({ url: PG_URL, schema, poolSize: 4 });
-  return {
-    db,
-    drop: async () => {
-      await db.close();
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
-    },
-  };
-}
+const open = (dialect: TestDialect) => openTestDbIn(dialect, { prefix: 'nguon_keys' });
 
 describe.each(DIALECTS)('loadSigningKeys on %s', (dialect) => {
   let cleanup: (() => Promise<void>) | undefined;

@@ -6,7 +6,13 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../db';
-import { DIALECTS, PG_URL, type TestDialect } from '../test-support';
+import {
+  DIALECTS,
+  dropTestSchema,
+  openTestDb as openTestDbIn,
+  PG_URL,
+  type TestDialect,
+} from '../test-support';
 import { ReceiptIngest } from './receipts';
 
 interface Device {
@@ -14,24 +20,7 @@ interface Device {
   key: TestKey;
 }
 
-async function open(dialect: TestDialect): Promise<{ db: Database; drop: () => Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const db = await openDatabase({ file: ':memory:' });
-    return { db, drop: () => db.close() };
-  }
-  const schema = `nguon_receipts_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const db = await openDatabase({ url: PG_URL, schema, poolSize: 4 });
-  return {
-    db,
-    drop: async () => {
-      await db.close();
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
-    },
-  };
-}
+const open = (dialect: TestDialect) => openTestDbIn(dialect, { prefix: 'nguon_receipts' });
 
 let counter = 0;
 async function addDevice(db: Database, key?: TestKey): Promise<Device> {
@@ -402,10 +391,7 @@ describe('two ReceiptIngest instances sharing one PostgreSQL', () => {
     } finally {
       await Promise.all([a.close(), b.close()]);
       await Promise.all([dbA.close(), dbB.close()]);
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
+      await dropTestSchema(schema);
     }
   });
 });
