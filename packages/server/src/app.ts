@@ -32,10 +32,13 @@ import pino from 'pino';
 import {
   Answer,
   type Ctx,
+  decodeIdCursor,
+  encodeIdCursor,
   fail,
   type Handler,
   type HandlerModule,
   invalid,
+  isUniqueViolation,
   type ServerShared,
 } from './context';
 import type { Database } from './db';
@@ -248,34 +251,6 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
     offset += chunk.byteLength;
   }
   return out;
-}
-
-/** A duplicate key on SQLite (better-sqlite3 codes or node:sqlite `errcode`s) or PostgreSQL (23505). */
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; errcode?: unknown } | undefined;
-  return (
-    e?.errcode === 2067 ||
-    e?.errcode === 1555 ||
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  );
-}
-
-function decodeIdCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { i?: unknown };
-    if (typeof value.i === 'string' && value.i.length > 0) return value.i;
-  } catch {
-    // falls through to the problem below
-  }
-  return fail(
-    problem('invalid_request', {
-      detail: 'query.cursor: expected a cursor from a previous page',
-      errors: [{ path: 'query.cursor', message: 'expected the nextCursor of a previous page' }],
-    }),
-  );
 }
 
 function bulletinIssues(
@@ -1013,10 +988,7 @@ export function createServer(options: ServerOptions): NguonServer {
       const last = page.at(-1);
       return jsonResponse(200, {
         items: page.map((r) => JSON.parse(r.body)),
-        nextCursor:
-          rows.length > q.limit && last
-            ? Buffer.from(JSON.stringify({ i: last.id })).toString('base64url')
-            : null,
+        nextCursor: rows.length > q.limit && last ? encodeIdCursor(last.id) : null,
       });
     },
 

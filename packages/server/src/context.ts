@@ -111,3 +111,60 @@ export interface ServerShared {
  * ```
  */
 export type HandlerModule = (shared: ServerShared) => Partial<Record<OperationId, Handler>>;
+
+/**
+ * The cursor of a list paged by id: the last id of the page, opaque to clients.
+ *
+ * @example
+ * ```ts
+ * nextCursor: more ? encodeIdCursor(last.id) : null;
+ * ```
+ */
+export function encodeIdCursor(id: string): string {
+  return Buffer.from(JSON.stringify({ i: id })).toString('base64url');
+}
+
+/**
+ * Reads a cursor from {@link encodeIdCursor}; anything else stops the handler with a 400 on
+ * `query.cursor`.
+ *
+ * @example
+ * ```ts
+ * const after = decodeIdCursor(query.cursor); // undefined on the first page
+ * ```
+ */
+export function decodeIdCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { i?: unknown };
+    if (typeof value.i === 'string' && value.i.length > 0) return value.i;
+  } catch {
+    // falls through to the problem below
+  }
+  return fail(
+    problem('invalid_request', {
+      detail: 'query.cursor: expected a cursor from a previous page',
+      errors: [{ path: 'query.cursor', message: 'expected the nextCursor of a previous page' }],
+    }),
+  );
+}
+
+/**
+ * Whether a database error is a duplicate key: SQLite (better-sqlite3 codes or node:sqlite
+ * `errcode`s) or PostgreSQL (23505).
+ *
+ * @example
+ * ```ts
+ * await insert().catch((e) => { if (isUniqueViolation(e)) fail(problem('state_conflict')); throw e; });
+ * ```
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; errcode?: unknown } | undefined;
+  return (
+    e?.errcode === 2067 ||
+    e?.errcode === 1555 ||
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}

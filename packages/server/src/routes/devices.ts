@@ -9,7 +9,15 @@ import {
 } from '@nguon/api';
 import type { Bulletin } from '@nguon/bulletin';
 import { deviceAcl, statusBodySchema } from '@nguon/protocol';
-import { fail, type HandlerModule, invalid, type ServerShared } from '../context';
+import {
+  decodeIdCursor,
+  encodeIdCursor,
+  fail,
+  type HandlerModule,
+  invalid,
+  isUniqueViolation,
+  type ServerShared,
+} from '../context';
 import type { DeliveriesTable, DevicesTable } from '../db';
 import { ServerError } from '../errors';
 import { jsonResponse } from '../http';
@@ -110,38 +118,6 @@ function deviceJson(row: DevicesTable, log: ServerShared['log']): Record<string,
 /** Whether a device is visible to a token: one of its units (or a unit above them) is in scope. */
 const visible = (row: { unit_path: string }, p: Principal) =>
   p.units.some((code) => row.unit_path.includes(`|${code}|`));
-
-function encodeIdCursor(id: string): string {
-  return Buffer.from(JSON.stringify({ i: id })).toString('base64url');
-}
-
-function decodeIdCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { i?: unknown };
-    if (typeof value.i === 'string' && value.i.length > 0) return value.i;
-  } catch {
-    // falls through to the problem below
-  }
-  return fail(
-    problem('invalid_request', {
-      detail: 'query.cursor: expected a cursor from a previous page',
-      errors: [{ path: 'query.cursor', message: 'expected the nextCursor of a previous page' }],
-    }),
-  );
-}
-
-/** A duplicate key on SQLite (both drivers) or PostgreSQL. */
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; errcode?: unknown } | undefined;
-  return (
-    e?.errcode === 2067 ||
-    e?.errcode === 1555 ||
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  );
-}
 
 function needHub(hub: DeviceHub | undefined, what: string): DeviceHub {
   if (hub === undefined) {
