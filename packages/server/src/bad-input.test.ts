@@ -227,23 +227,12 @@ describe.each(DIALECTS)('bad input over HTTP on %s', (dialect) => {
     expect(statuses.slice(3)).toEqual([429, 429]);
   });
 
-  it('answers 501 not_implemented for routes this slice does not implement', async () => {
-    // Every parameterless GET a viewer may call and no handler answers yet (none once all are done).
-    const missing = (Object.keys(ROUTES) as OperationId[]).filter((op) => {
-      const route = ROUTES[op];
-      return (
-        !IMPLEMENTED_OPERATIONS.includes(op) &&
-        route.method === 'GET' &&
-        !route.path.includes('{') &&
-        route.auth.kind === 'bearer' &&
-        (route.auth.roles as readonly string[]).includes('viewer')
-      );
-    });
-    for (const op of missing) {
-      const res = await h.json('GET', ROUTES[op].path, { token: tokens.viewer });
-      expect(res.status, op).toBe(501);
-      expect(res.body.code, op).toBe('not_implemented');
-    }
+  it('has a handler for every route of the contract, so no route answers 501', () => {
+    // A route added to @nguon/api without a handler here would answer 501 not_implemented.
+    const missing = (Object.keys(ROUTES) as OperationId[]).filter(
+      (op) => !IMPLEMENTED_OPERATIONS.includes(op),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('never fails with 500 on arbitrary cursors, queries and JSON bodies (property)', async () => {
