@@ -97,7 +97,7 @@ function listen(server: Server | HttpServer, port: number, host: string, what: s
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      const flag = what === 'MQTT' ? '--mqtt-port / MQTT_PORT' : '--mqtt-ws-port / MQTT_WS_PORT';
+      const flag = what === 'MQTT' ? '--mqtt-port / MQTT_PORT' : '--ws-port / MQTT_WS_PORT';
       const reason =
         error.code === 'EADDRINUSE'
           ? `${error.code} (another broker or program listens there)`
