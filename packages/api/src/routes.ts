@@ -426,7 +426,7 @@ export const ROUTES = {
     path: '/v1/bulletins/{id}/delivery',
     summary: 'Live delivery and proof of play: targeted, acked, played, failed, pending, per unit and device',
     tags: ['bulletins'],
-    auth: bearer(ALL, 'overlaps', ['A-S3']),
+    auth: bearer(ALL, 'overlaps', ['A-S3', 'A-S4']),
     params: BulletinIdParamsSchema,
     success: { status: 200, description: 'Delivery so far', content: json(DeliverySchema, deliveryExample) },
     errors: [400, 401, 403, 404],

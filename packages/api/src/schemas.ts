@@ -382,7 +382,8 @@ const deliveryCounts = {
 
 /**
  * `GET /v1/bulletins/{id}/delivery`: live delivery and proof of play, in total, per unit and per
- * device.
+ * device. A token sees only the devices in its unit scope (A-S4), and the counts are those of these
+ * devices: a commune reading a province-wide bulletin sees its own loudspeakers, not the province's.
  *
  * @example
  * ```ts
@@ -408,7 +409,7 @@ export const DeliverySchema = z
     ),
     updatedAt: DateTimeSchema,
   })
-  .describe('Delivery and proof of play');
+  .describe('Delivery and proof of play, counted on the devices within the unit scope of the token (A-S4)');
 
 /**
  * One entry of `GET /v1/bulletins/{id}/history`: who (token id and role) did what (`create`,

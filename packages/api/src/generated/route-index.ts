@@ -686,7 +686,8 @@ export const ROUTE_INDEX = {
       ],
       "scope": "overlaps",
       "rules": [
-        "A-S3"
+        "A-S3",
+        "A-S4"
       ]
     },
     "success": {

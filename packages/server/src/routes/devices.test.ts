@@ -490,4 +490,56 @@ describe.each(DIALECTS)('device routes on %s', (dialect) => {
     });
     expect(missing.status).toBe(404);
   });
+
+  it('shows a commune only the delivery to its own devices of a province-wide bulletin (A-S4)', async () => {
+    const created = await h.json('POST', '/v1/bulletins', { token: t.editor, body: draft(['52']) });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const own = await register(t.operator as string, registration(['24065']));
+    const neighbour = await register(t.operator as string, registration(['24076']));
+    const both = await register(t.operator as string, registration(['24076', '24065']));
+    expect([own.status, neighbour.status, both.status]).toEqual([201, 201, 201]);
+    const delivery = (device_id: string, unit_code: string, state: string) => ({
+      bulletin_id: id,
+      device_id,
+      version: 1,
+      state,
+      unit_code,
+      command_id: null,
+      acked_at: state === 'pending' ? null : '2026-11-26T08:00:02.000Z',
+      played_at: state === 'played' ? '2026-11-26T08:01:00.000Z' : null,
+      outcome: state === 'played' ? 'completed' : null,
+      reason: null,
+      updated_at: '2026-11-26T08:01:00.000Z',
+    });
+    await h.db.kysely
+      .insertInto('deliveries')
+      .values([
+        delivery(own.body.id, '24065', 'played'),
+        delivery(neighbour.body.id, '24076', 'played'),
+        delivery(both.body.id, '24076', 'acked'),
+        // a delivery whose device row is gone counts for the unit it was recorded under
+        delivery('radio-24076-gone00', '24076', 'pending'),
+      ])
+      .execute();
+
+    const commune = await h.json('GET', `/v1/bulletins/${id}/delivery`, { token: t.communeViewer });
+    expect(commune.status).toBe(200);
+    const c = DeliverySchema.parse(commune.body);
+    expect(c.devices.map((x) => x.deviceId).sort()).toEqual([own.body.id, both.body.id].sort());
+    expect(c).toMatchObject({ targeted: 2, acked: 2, played: 1, failed: 0, pending: 1 });
+    expect(c.byUnit).toEqual([
+      { unitCode: '24065', targeted: 1, acked: 1, played: 1, failed: 0, pending: 0 },
+      { unitCode: '24076', targeted: 1, acked: 1, played: 0, failed: 0, pending: 1 },
+    ]);
+
+    const province = await h.json('GET', `/v1/bulletins/${id}/delivery`, { token: t.viewer });
+    const all = DeliverySchema.parse(province.body);
+    expect(all.devices).toHaveLength(4);
+    expect(all).toMatchObject({ targeted: 4, acked: 3, played: 2, failed: 0, pending: 2 });
+    expect(all.byUnit.map((u) => [u.unitCode, u.targeted])).toEqual([
+      ['24065', 1],
+      ['24076', 3],
+    ]);
+  });
 });

@@ -360,12 +360,19 @@ export const deviceHandlers: HandlerModule = (shared) => {
         fail(problem('not_found', { detail: `no bulletin ${params.id}` }));
       }
       const b = bulletin as Bulletin;
-      const rows = await k
-        .selectFrom('deliveries')
-        .selectAll()
-        .where('bulletin_id', '=', b.id)
-        .orderBy('device_id', 'asc')
+      // A-S4: a province-wide bulletin is readable from a commune, but its devices are not all the
+      // commune's; the counts are those of the devices the token may read (as GET /v1/devices).
+      const all = await k
+        .selectFrom('deliveries as d')
+        .leftJoin('devices as dv', 'dv.id', 'd.device_id')
+        .selectAll('d')
+        .select('dv.unit_path')
+        .where('d.bulletin_id', '=', b.id)
+        .orderBy('d.device_id', 'asc')
         .execute();
+      const rows = all.filter((r) =>
+        r.unit_path ? visible({ unit_path: r.unit_path }, p) : unitInScope(r.unit_code, p.units, anc),
+      );
       const total = zero();
       const byUnit = new Map<string, Counts>();
       let updatedAt: string | undefined;
