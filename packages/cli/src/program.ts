@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAclCommands } from './commands/acl';
 import { registerBulletinCommands } from './commands/bulletin';
 import { registerCapCommands } from './commands/cap';
+import { registerDevCommand } from './commands/dev';
 import { registerDeviceCommands } from './commands/device';
 import { registerIndicatorCommands } from './commands/indicators';
 import { registerKeysCommands } from './commands/keys';
@@ -35,6 +36,7 @@ export function createProgram(io: CliIo): Command {
   registerKeysCommands(program, io);
   registerDeviceCommands(program, io);
   registerAclCommands(program, io);
+  registerDevCommand(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     for (const sub of command.commands)
