@@ -10,7 +10,7 @@ import {
   ScheduleSchema,
   TargetsSchema,
 } from '@nguon/bulletin';
-import { Actual, Finding, ProgressRow } from '@nguon/indicators';
+import { Actual, Finding } from '@nguon/indicators';
 import { trustAnchorSchema } from '@nguon/protocol';
 import * as z from 'zod';
 import { version } from '../package.json';
@@ -23,6 +23,7 @@ import {
   DeviceSchema,
   FeedbackReplySchema,
   FeedbackSchema,
+  PlanProgressRowSchema,
   PlanSchema,
   PlanSummarySchema,
   UnitSchema,
@@ -71,7 +72,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.core.$ZodType>> = {
   Unit: UnitSchema,
   Plan: PlanSchema,
   PlanSummary: PlanSummarySchema,
-  ProgressRow,
+  ProgressRow: PlanProgressRowSchema,
   Actual,
   Finding,
   Problem: ProblemSchema,

@@ -729,7 +729,30 @@ export const PlanProgressQuerySchema = z.strictObject({
 });
 
 /**
- * `GET /v1/plans/{id}/progress`: target, actual and achievement per indicator, unit and year.
+ * One row of `GET /v1/plans/{id}/progress`: the `ProgressRow` of `@nguon/indicators` and where its
+ * actual came from. `source` is `recorded` when every part of the actual was recorded by a person
+ * (`POST /v1/plans/{id}/actuals`), `registry` when the actual, or a part of its sum, is proven by the
+ * device registry (a commune with a working radio system or a connected board: value 1, status
+ * `estimated`); it is absent when the row has no actual.
+ *
+ * @example
+ * ```ts
+ * const row = PlanProgressRowSchema.parse(json.rows[0]);
+ * if (row.source === 'registry') console.log(`${row.unitCode}: proven by the device registry`);
+ * ```
+ */
+export const PlanProgressRowSchema = ProgressRow.extend({
+  source: z
+    .enum(['recorded', 'registry'])
+    .optional()
+    .describe(
+      'Where the actual came from: `recorded` by a person, or (wholly or in part) proven by the device `registry`; absent without an actual',
+    ),
+}).describe('Progress row');
+
+/**
+ * `GET /v1/plans/{id}/progress`: target, actual and achievement per indicator, unit and year, with
+ * the source of each actual.
  *
  * @example
  * ```ts
@@ -738,7 +761,7 @@ export const PlanProgressQuerySchema = z.strictObject({
  * ```
  */
 export const PlanProgressSchema = z
-  .strictObject({ planId: plan.id, year: z.int().optional(), rows: z.array(ProgressRow) })
+  .strictObject({ planId: plan.id, year: z.int().optional(), rows: z.array(PlanProgressRowSchema) })
   .describe('Plan progress');
 
 /**

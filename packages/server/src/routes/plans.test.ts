@@ -104,10 +104,15 @@ describe.each(DIALECTS)('plans on %s', (dialect) => {
     const { rows, year } = PlanProgressSchema.parse(res.body);
     expect(year).toBe(2025);
     // Ayun Pa: the two old communes of new Ia Rbol; status `estimated` marks registry actuals.
-    expect(row(rows, 'commune_radio', '624', 2025)).toMatchObject({ actual: 2, actualStatus: 'estimated' });
+    expect(row(rows, 'commune_radio', '624', 2025)).toMatchObject({
+      actual: 2,
+      actualStatus: 'estimated',
+      source: 'registry',
+    });
     expect(row(rows, 'commune_radio_ict', '624', 2025)).toMatchObject({
       actual: 2,
       actualStatus: 'estimated',
+      source: 'registry',
     });
     // Pleiku: the board of new Phường Pleiku proves four old wards and one commune (Trà Đa), the
     // recently seen radio all five of them.
@@ -116,6 +121,7 @@ describe.each(DIALECTS)('plans on %s', (dialect) => {
     expect(row(rows, 'commune_radio', '622', 2025)).toMatchObject({ actual: 5, actualStatus: 'estimated' });
     // An Khê: the silent radio proves nothing; the province board no commune's board.
     expect(row(rows, 'commune_radio', '623', 2025)?.actual).toBeNull();
+    expect(row(rows, 'commune_radio', '623', 2025)).not.toHaveProperty('source');
     expect(row(rows, 'ward_board', '64', 2025)?.actual).toBe(4);
     expect(row(rows, 'commune_radio', '64', 2025)).toMatchObject({ actual: 7, actualStatus: 'estimated' });
     // Other years get no registry actuals.
@@ -141,11 +147,16 @@ describe.each(DIALECTS)('plans on %s', (dialect) => {
       (await h.json('GET', `/v1/plans/${PLAN}/progress?year=2025&unit=624`, { token: provinceViewer })).body,
     ).rows;
     expect(new Set(rows.map((r) => r.unitCode))).toEqual(new Set(['624']));
-    expect(row(rows, 'commune_radio', '624', 2025)).toMatchObject({ actual: 5, actualStatus: 'normal' });
+    expect(row(rows, 'commune_radio', '624', 2025)).toMatchObject({
+      actual: 5,
+      actualStatus: 'normal',
+      source: 'recorded',
+    });
     // The registry still supplies the indicator nobody typed.
     expect(row(rows, 'commune_radio_ict', '624', 2025)).toMatchObject({
       actual: 2,
       actualStatus: 'estimated',
+      source: 'registry',
     });
     await h.json('POST', `/v1/plans/${PLAN}/actuals`, {
       token: provinceEditor,
@@ -257,5 +268,47 @@ describe.each(DIALECTS)('plans on %s', (dialect) => {
     );
     expect(new Set(years.rows.map((r) => r.year))).toEqual(new Set([2021, 2022, 2023, 2024, 2025]));
     expect(years.year).toBeUndefined();
+  });
+
+  it('says where each actual came from: recorded by a person, proven by the registry, or both in a sum', async () => {
+    // Xã Gào (23611) of Pleiku, recorded for 2024 (no registry actuals) and 2025 (Pleiku's other
+    // communes are proven by the registry).
+    const recorded = await h.json('POST', `/v1/plans/${PLAN}/actuals`, {
+      token: provinceEditor,
+      body: {
+        actuals: [
+          { indicator: 'commune_radio_ict', unitCode: '23611', year: 2024, value: 1 },
+          { indicator: 'commune_radio', unitCode: '23611', year: 2025, value: 1 },
+        ],
+      },
+    });
+    expect(recorded.status).toBe(200);
+    const read = async (year: number) =>
+      PlanProgressSchema.parse(
+        (await h.json('GET', `/v1/plans/${PLAN}/progress?year=${year}`, { token: provinceViewer })).body,
+      ).rows;
+    const y2024 = await read(2024);
+    // A sum of recorded actuals only (with communes missing) is recorded.
+    expect(row(y2024, 'commune_radio_ict', '622', 2024)).toMatchObject({
+      actual: 1,
+      actualStatus: 'provisional',
+      source: 'recorded',
+    });
+    expect(row(y2024, 'commune_radio_ict', '64', 2024)).toMatchObject({ actual: 1, source: 'recorded' });
+    // No actual, no source.
+    const empty = row(y2024, 'commune_radio_ict', '623', 2024);
+    expect(empty?.actual).toBeNull();
+    expect(empty).not.toHaveProperty('source');
+    const y2025 = await read(2025);
+    // Pleiku 2025 sums Xã Gào's recorded actual and the communes the registry proves: registry.
+    expect(row(y2025, 'commune_radio', '622', 2025)).toMatchObject({
+      actual: 6,
+      actualStatus: 'estimated',
+      source: 'registry',
+    });
+    // Ayun Pa's own recorded actual hides the registry-proven communes under it.
+    expect(row(y2025, 'commune_radio', '624', 2025)).toMatchObject({ actual: 6, source: 'recorded' });
+    expect(row(y2025, 'commune_radio', '64', 2025)).toMatchObject({ source: 'registry' });
+    for (const r of [...y2024, ...y2025]) expect(r.actual === null, r.unitCode).toBe(r.source === undefined);
   });
 });

@@ -1,6 +1,8 @@
 import { type OperationId, problem, type RouteParsedInput, unitInScope } from '@nguon/api';
 import {
   type Actual,
+  type AggregateOptions,
+  aggregateActuals,
   type Dataset,
   type Finding,
   getDataset,
@@ -59,6 +61,34 @@ export const REGISTRY_INDICATORS = {
 const REGISTRY_NOTE = 'registry: a working device is registered at the 2025 commune this unit went to';
 
 const PAGE_LIMIT_DEFAULT = 50;
+
+/** Where an actual came from: recorded by a person, or proven by the device registry. */
+type ActualSource = 'recorded' | 'registry';
+
+/**
+ * The source of the actual of each (indicator, unit) of a plan in one year, as the progress rows
+ * aggregate it: the same aggregation of `@nguon/indicators` runs over markers (1 for a
+ * registry-proven actual, 0 for a recorded one), so a sum holds a registry part exactly when its
+ * marker sum is above 0, and a unit's own actual hides its sub-units as it does for the values.
+ */
+function sourcesOf(
+  plan: Dataset,
+  sourced: readonly { actual: Actual; source: ActualSource }[],
+  year: number,
+  registry: AggregateOptions['registry'],
+): (indicator: string, unitCode: string) => ActualSource | undefined {
+  const markers = sourced
+    .filter((m) => m.actual.year === year)
+    .map(({ actual, source }) => ({
+      ...actual,
+      value: actual.value === null ? null : source === 'registry' ? 1 : 0,
+    }));
+  const bySum = new Map<string, ActualSource>();
+  for (const a of aggregateActuals(plan, markers, year, { registry })) {
+    if (a.value !== null) bySum.set(`${a.indicator}|${a.unitCode}`, a.value > 0 ? 'registry' : 'recorded');
+  }
+  return (indicator, unitCode) => bySum.get(`${indicator}|${unitCode}`);
+}
 
 /**
  * A plan laid over the unit lists: its old communes, the ancestors of each unit at the plan's
@@ -391,14 +421,24 @@ export const planHandlers: HandlerModule = (shared) => {
       }
       checkUnitQuery(g, query.unit, p);
       // Registry-proven actuals first; a recorded actual for the same (indicator, unit, year) replaces it.
-      const merged = new Map<string, Actual>();
-      for (const a of [...(await registryActuals(g)), ...(await storedActuals(plan.id))]) {
-        merged.set(`${a.indicator}|${a.unitCode}|${a.year}`, a);
+      const merged = new Map<string, { actual: Actual; source: ActualSource }>();
+      for (const actual of await registryActuals(g)) {
+        merged.set(`${actual.indicator}|${actual.unitCode}|${actual.year}`, { actual, source: 'registry' });
       }
-      const actuals = [...merged.values()];
+      for (const actual of await storedActuals(plan.id)) {
+        merged.set(`${actual.indicator}|${actual.unitCode}|${actual.year}`, { actual, source: 'recorded' });
+      }
+      const sourced = [...merged.values()];
+      const actuals = sourced.map((m) => m.actual);
       const years = query.year === undefined ? plan.years : [query.year];
       const rows = years
-        .flatMap((year) => progress(plan, actuals, year, { registry }))
+        .flatMap((year) => {
+          const sourceOf = sourcesOf(plan, sourced, year, registry);
+          return progress(plan, actuals, year, { registry }).map((r) => {
+            const source = r.actual === null ? undefined : sourceOf(r.indicator, r.unitCode);
+            return source === undefined ? r : { ...r, source };
+          });
+        })
         .filter((r) => visible(g, r.unitCode, p.units))
         .filter((r) => query.unit === undefined || visible(g, r.unitCode, [query.unit]));
       return jsonResponse(200, {
