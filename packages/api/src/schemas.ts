@@ -465,8 +465,11 @@ export const BulletinHistorySchema = z
 /**
  * One note of a CAP import: a rule of the bulletin schema or of the unit registry that the draft
  * made from the alert does not meet yet. `at` is the path in the bulletin (`contents[0].title`,
- * `targets.units.codes[1]`), `code` a stable code (a zod issue code or a registry check such as
- * `unit_unknown`), `message` what was expected and found.
+ * `targets.units.codes[1]`), or in the alert for what the alert lacks (`alert/info[0]/area[1]`: an
+ * area without a `VN-GSO` unit geocode, code `cap_area_without_unit`; `targets` with code
+ * `cap_no_target` when no area named a unit, so that no token can reach the draft); `code` a stable
+ * code (a zod issue code or a registry check such as `unit_unknown`), `message` what was expected
+ * and found.
  *
  * @example
  * ```ts
@@ -475,7 +478,11 @@ export const BulletinHistorySchema = z
  */
 export const CapImportIssueSchema = z
   .strictObject({
-    at: z.string().describe('Path in the bulletin; empty for the bulletin as a whole'),
+    at: z
+      .string()
+      .describe(
+        'Path in the bulletin (`targets.units.codes[1]`), or in the CAP alert (`alert/info[0]/area[1]`); empty for the bulletin as a whole',
+      ),
     code: z.string().min(1),
     message: z.string().min(1),
   })

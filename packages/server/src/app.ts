@@ -21,9 +21,11 @@ import {
   BulletinSchema,
   bulletinToCap,
   CapError,
+  type CapPassthrough,
   capToBulletin,
   checkBulletinUnits,
   serializeCap,
+  VN_GSO,
 } from '@nguon/bulletin';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
@@ -181,6 +183,38 @@ const HANDLER_MODULES: readonly HandlerModule[] = [
   reportHandlers,
   extraHandlers,
 ];
+
+/**
+ * The notes of a CAP import about areas: each `<area>` without a `VN-GSO` geocode targets nobody
+ * (its polygons, circles and other geocodes are kept in `extensions.cap` but name no unit), and a
+ * draft left without any target touches no unit scope, so no token can read, edit or list it (A-S3).
+ * Targets are never guessed from `areaDesc` or shapes.
+ */
+function capAreaIssues(cap: CapPassthrough, b: Bulletin): { at: string; code: string; message: string }[] {
+  const t = b.targets;
+  const untargeted = !t.units && !(t.deviceGroups?.length ?? 0) && !(t.devices?.length ?? 0);
+  const geocode = `<geocode><valueName>${VN_GSO}</valueName><value>unit code</value></geocode>`;
+  const issues: { at: string; code: string; message: string }[] = [];
+  cap.infos.forEach((info, i) => {
+    info.areas.forEach((area, j) => {
+      if (area.geocodes.some((g) => g.valueName === VN_GSO)) return;
+      const other = [...new Set(area.geocodes.map((g) => g.valueName))];
+      issues.push({
+        at: `alert/info[${i}]/area[${j}]`,
+        code: 'cap_area_without_unit',
+        message: `area "${area.areaDesc}" has no geocode of a Vietnamese administrative unit${other.length > 0 ? ` (found ${other.join(', ')})` : ''}, so it targets no unit; add ${geocode} to it${untargeted ? ' and import the alert again' : ', or add its units to targets.units of the draft'}`,
+      });
+    });
+  });
+  if (untargeted) {
+    issues.push({
+      at: 'targets',
+      code: 'cap_no_target',
+      message: `expected a ${VN_GSO} geocode in an <area> of the alert, found none: the draft has no target unit, so no token (each is limited to units, rule A-S3) can read, edit or list it; import the alert again with ${geocode} in its areas`,
+    });
+  }
+  return issues;
+}
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
@@ -861,6 +895,7 @@ export function createServer(options: ServerOptions): NguonServer {
             code: i.code,
             message: i.message,
           }));
+      issues.push(...capAreaIssues(imported.cap, b));
       await k.transaction().execute(async (tx) => {
         await insertBulletin(tx, b, units, imported.cap);
         await appendAudit(tx, {

@@ -1,4 +1,4 @@
-import { JsonFeedSchema } from '@nguon/api';
+import { CapImportResultSchema, JsonFeedSchema } from '@nguon/api';
 import { parseCap } from '@nguon/bulletin';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,61 @@ describe.each(DIALECTS)('public feeds and CAP over HTTP on %s', (dialect) => {
     const alert = parseCap(await out.text());
     expect(alert.identifier).toBe('TEST-GL-LOC-0001');
     expect(alert.infos[0]?.headline).toBe('Cảnh báo lốc xoáy tại xã Ia Rbol');
+  });
+
+  it('says where an alert without a Vietnamese unit geocode needs one, and invents no target', async () => {
+    // A foreign alert: one area described by a polygon and a FIPS code, one by its name only.
+    const foreign = CAP_ALERT.replace('TEST-GL-LOC-0001', 'TEST-FOREIGN-0002').replace(
+      /<area>[\s\S]*<\/area>/,
+      `<area>
+      <areaDesc>Ia Rbol và vùng lân cận</areaDesc>
+      <polygon>13.40,108.40 13.50,108.40 13.50,108.50 13.40,108.40</polygon>
+      <geocode><valueName>FIPS6</valueName><value>006113</value></geocode>
+    </area>
+    <area>
+      <areaDesc>Thị xã Ayun Pa</areaDesc>
+    </area>`,
+    );
+    const res = await h.json('POST', '/v1/cap', {
+      token: editor,
+      body: foreign,
+      headers: { 'content-type': 'application/cap+xml' },
+    });
+    expect(res.status).toBe(201);
+    const { bulletin, issues } = CapImportResultSchema.parse(res.body);
+    expect(bulletin.targets).toEqual({});
+    const areaIssues = issues.filter((i) => i.code === 'cap_area_without_unit');
+    expect(areaIssues.map((i) => i.at)).toEqual(['alert/info[0]/area[0]', 'alert/info[0]/area[1]']);
+    expect(areaIssues[0]?.message).toContain('<geocode><valueName>VN-GSO</valueName>');
+    expect(areaIssues[0]?.message).toContain('Ia Rbol và vùng lân cận');
+    expect(areaIssues[0]?.message).toContain('FIPS6');
+    expect(issues.find((i) => i.at === 'targets')).toMatchObject({
+      code: 'cap_no_target',
+      message: expect.stringMatching(/no target unit.*import the alert again/),
+    });
+    // Not even the province editor who imported it reaches the untargeted draft: what the issue says.
+    expect((await h.json('GET', `/v1/bulletins/${bulletin.id}`, { token: editor })).status).toBe(404);
+  });
+
+  it('notes the one area without a unit geocode of an alert whose other area has one', async () => {
+    const mixed = CAP_ALERT.replace('TEST-GL-LOC-0001', 'TEST-GL-LOC-0003').replace(
+      '</area>',
+      `</area>
+    <area>
+      <areaDesc>Vùng hạ lưu sông Ba</areaDesc>
+    </area>`,
+    );
+    const res = await h.json('POST', '/v1/cap', {
+      token: editor,
+      body: mixed,
+      headers: { 'content-type': 'application/cap+xml' },
+    });
+    expect(res.status).toBe(201);
+    const { bulletin, issues } = CapImportResultSchema.parse(res.body);
+    expect(bulletin.targets).toEqual({ units: { at: '2026-11-26', codes: ['24065'] } });
+    expect(issues.map((i) => [i.at, i.code])).toEqual([['alert/info[0]/area[1]', 'cap_area_without_unit']]);
+    expect(issues[0]?.message).toContain('Vùng hạ lưu sông Ba');
+    expect(issues[0]?.message).toContain('or add its units to targets.units of the draft');
   });
 
   it('refuses a CAP alert outside the editor’s scope and broken XML', async () => {
