@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { loadUnits } from '@nguon/areas';
+import mqtt from 'mqtt';
 
 const tsx = createRequire(import.meta.url).resolve('tsx');
 const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
@@ -177,4 +178,25 @@ export function pickCommune(): { code: string; name: string } {
   if (communes.length === 0) throw new Error('no commune of Gia Lai (52) in force on 2025-07-01 and today');
   const unit = communes[randomInt(communes.length)] as (typeof communes)[number];
   return { code: unit.code, name: unit.name };
+}
+
+/**
+ * Ends the persistent sessions that `clientIds` left on a shared broker: a clean connect replaces a
+ * session, so the broker stops queueing (and, for shared subscriptions, routing) messages to it.
+ *
+ * @example
+ * ```ts
+ * await endSessions('mqtt://127.0.0.1:1883', ['nguon-flow-1a2b', 'loa-flow-1a2b']);
+ * ```
+ */
+export async function endSessions(url: string, clientIds: readonly string[]): Promise<void> {
+  for (const clientId of clientIds) {
+    await new Promise<void>((resolve, reject) => {
+      const client = mqtt.connect(url, { clientId, clean: true, reconnectPeriod: 0, connectTimeout: 5000 });
+      client.once('connect', () => client.end(false, () => resolve()));
+      client.once('error', (error) =>
+        client.end(true, () => reject(new Error(`ending the session of ${clientId}: ${error.message}`))),
+      );
+    });
+  }
 }

@@ -11,7 +11,7 @@ import { type RunningSystem, startSystem } from '@nguon/server';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, describe, expect, test } from 'vitest';
-import { type DeviceProcess, pickCommune, poll, runDeviceProcess } from './flow-test-support';
+import { type DeviceProcess, endSessions, pickCommune, poll, runDeviceProcess } from './flow-test-support';
 import { run } from './test-helpers';
 
 const PG_URL = process.env.NGUON_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -45,6 +45,8 @@ describe.each(COMBINATIONS)('the whole flow on $database and $broker', ({ databa
     const dir = mkdtempSync(join(tmpdir(), 'nguon-flow-'));
     dirs.push(dir);
     const schema = `nguon_flow_${process.pid}_${runId}`;
+    const systemClientId = `nguon-52-flow-${runId}`;
+    const deviceId = `loa-flow-${runId}`;
     let system: RunningSystem | undefined;
     let device: DeviceProcess | undefined;
     try {
@@ -55,7 +57,7 @@ describe.each(COMBINATIONS)('the whole flow on $database and $broker', ({ databa
         ...(broker === 'aedes'
           ? { mqttPort: 0, wsPort: 0 }
           : // Mosquitto is shared with other runs: a group of our own keeps our devices' events ours.
-            { mqttUrl: mosquittoUrl(), sharedGroup: `flow${runId}` }),
+            { mqttUrl: mosquittoUrl(), sharedGroup: `flow${runId}`, clientId: systemClientId }),
         httpPort: 0,
         receiptThreads: 1,
         logger: pino({ level: 'silent' }),
@@ -76,7 +78,6 @@ describe.each(COMBINATIONS)('the whole flow on $database and $broker', ({ databa
 
       // The device's key, as `nguon keys generate` prints it, and its registration by the operator.
       const commune = pickCommune();
-      const deviceId = `loa-flow-${runId}`;
       const keys = await run(['keys', 'generate', '--kid', deviceId]);
       expect(keys.code, keys.stderr).toBe(0);
       const key = JSON.parse(keys.stdout) as { kid: string; publicKey: string; privateKey: object };
@@ -247,6 +248,8 @@ describe.each(COMBINATIONS)('the whole flow on $database and $broker', ({ databa
         await system?.stop();
       } finally {
         if (database === 'postgres') await dropSchema(schema);
+        // Persistent sessions on the shared Mosquitto would outlive the test and keep queueing.
+        if (broker === 'mosquitto') await endSessions(mosquittoUrl(), [systemClientId, deviceId]);
       }
     }
   }, 45_000);
