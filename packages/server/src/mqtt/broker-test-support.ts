@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { loadUnits } from '@nguon/areas';
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
-import pg from 'pg';
-import { type Database, openDatabase } from '../db';
-import { openTestDb as openTestDbIn, PG_URL, type TestDialect } from '../test-support';
+import type { Database } from '../db';
+import { registeredDeviceRow } from '../routes/devices';
+import { openTestDb as openTestDbIn, type TestDialect } from '../test-support';
 import { hashMqttPassword, newMqttPassword, unitPath } from './secrets';
 
 export const registry = loadUnits();
@@ -29,28 +29,19 @@ export async function insertDevice(db: Database, id: string, units: string[]): P
   const password = newMqttPassword();
   await db.kysely
     .insertInto('devices')
-    .values({
-      id,
-      kind: 'radio',
-      units: JSON.stringify(units),
-      vendor: 'test',
-      model: 'test',
-      public_key: randomBytes(32).toString('base64url'),
-      firmware: null,
-      created_at: new Date().toISOString(),
-      body: '{}',
-      secret_hash: hashMqttPassword(password),
-      unit_path: unitPath(units, (code) => registry.ancestors(code, AT).map((u) => u.code)),
-      online: 0,
-      presence_session: 0,
-      presence_since: null,
-      last_status: null,
-      last_status_at: null,
-      last_hello_at: null,
-      clock_offset_ms: null,
-      receipts_committed: 0,
-      config_version: 1,
-    })
+    .values(
+      registeredDeviceRow({
+        id,
+        kind: 'radio',
+        units,
+        vendor: 'test',
+        model: 'test',
+        publicKey: randomBytes(32).toString('base64url'),
+        createdAt: new Date().toISOString(),
+        secretHash: hashMqttPassword(password),
+        unitPath: unitPath(units, (code) => registry.ancestors(code, AT).map((u) => u.code)),
+      }),
+    )
     .execute();
   return password;
 }

@@ -1,15 +1,13 @@
-// Helpers of the dispatcher tests: a database, a server with the dispatcher as its hub, real devices.
-import { randomBytes } from 'node:crypto';
 import { loadUnits } from '@nguon/areas';
 import { DeviceClient, type DeviceEvent, MemoryBlobStore, MemoryStore, NullAdapter } from '@nguon/device';
 import { generateDeviceKey } from '@nguon/device/test';
 import type { TrustAnchor } from '@nguon/protocol';
 import { nodeBackend } from '@nguon/protocol/node';
-import pg from 'pg';
 import { createServer } from '../app';
-import { type Database, openDatabase } from '../db';
+import type { Database } from '../db';
+import { registeredDeviceRow } from '../routes/devices';
 import { ScopeUnits } from '../scope';
-import { ADMIN, openTestDb as openTestDbIn, PG_URL, type TestDialect } from '../test-support';
+import { ADMIN, openTestDb as openTestDbIn, type TestDialect } from '../test-support';
 import { unitPath } from './secrets';
 
 export const registry = loadUnits();
@@ -30,28 +28,20 @@ export async function registerDevice(
   const key = await generateDeviceKey(id);
   await db.kysely
     .insertInto('devices')
-    .values({
-      id,
-      kind,
-      units: JSON.stringify(units),
-      vendor: 'test',
-      model: 'test',
-      public_key: key.anchor.publicKey,
-      firmware: null,
-      created_at: new Date().toISOString(),
-      body: '{}',
-      secret_hash: '',
-      unit_path: unitPath(units, ancestors),
-      online: 0,
-      presence_session: 0,
-      presence_since: null,
-      last_status: null,
-      last_status_at: null,
-      last_hello_at: null,
-      clock_offset_ms: null,
-      receipts_committed: 0,
-      config_version: 1,
-    })
+    .values(
+      registeredDeviceRow({
+        id,
+        kind,
+        units,
+        vendor: 'test',
+        model: 'test',
+        publicKey: key.anchor.publicKey,
+        createdAt: new Date().toISOString(),
+        // No MQTT login: these devices connect to a broker that does not authenticate.
+        secretHash: '',
+        unitPath: unitPath(units, ancestors),
+      }),
+    )
     .execute();
   return { anchor: key.anchor, privateJwk: key.privateJwk };
 }

@@ -83,6 +83,59 @@ export function publicKeyProblem(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The `devices` row of a device just registered: its identity, key, MQTT login (`secretHash`, the
+ * `$7$` hash of its password) and `unitPath` (`|unit|ancestors…|` of each unit, see `unitPath`), with
+ * no presence, status or receipts yet. The registration route writes it; tests that need a device
+ * without the route write the same row.
+ *
+ * @example
+ * ```ts
+ * await db.kysely.insertInto('devices').values(registeredDeviceRow({
+ *   id: 'radio-24065-k3x9q0', kind: 'radio', units: ['24065'], vendor: 'Acme Audio', model: 'IPL-200',
+ *   publicKey, createdAt: new Date().toISOString(), secretHash: hashMqttPassword(password),
+ *   unitPath: '|24065|52|',
+ * })).execute();
+ * ```
+ */
+export function registeredDeviceRow(device: {
+  id: string;
+  kind: string;
+  units: readonly string[];
+  vendor: string;
+  model: string;
+  publicKey: string;
+  createdAt: string;
+  secretHash: string;
+  unitPath: string;
+  /** The token id that registered it, kept in `body`. */
+  registeredBy?: string;
+}): DevicesTable {
+  const { id, kind, units, vendor, model, publicKey, registeredBy } = device;
+  return {
+    id,
+    kind,
+    units: JSON.stringify(units),
+    vendor,
+    model,
+    public_key: publicKey,
+    firmware: null,
+    created_at: device.createdAt,
+    body: JSON.stringify({ kind, units, vendor, model, publicKey, registeredBy }),
+    secret_hash: device.secretHash,
+    unit_path: device.unitPath,
+    online: 0,
+    presence_session: 0,
+    presence_since: null,
+    last_status: null,
+    last_status_at: null,
+    last_hello_at: null,
+    clock_offset_ms: null,
+    receipts_committed: 0,
+    config_version: 1,
+  };
+}
+
 /** A `devices` row as the contract's `Device`. */
 function deviceJson(row: DevicesTable, log: ServerShared['log']): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -202,35 +255,20 @@ export const deviceHandlers: HandlerModule = (shared) => {
       }
       const password = newMqttPassword();
       const createdAt = shared.nowIso();
-      const row = (id: string): DevicesTable => ({
-        id,
-        kind: body.kind,
-        units: JSON.stringify(body.units),
-        vendor: body.vendor,
-        model: body.model,
-        public_key: body.publicKey,
-        firmware: null,
-        created_at: createdAt,
-        body: JSON.stringify({
+      const secretHash = hashMqttPassword(password);
+      const row = (id: string): DevicesTable =>
+        registeredDeviceRow({
+          id,
           kind: body.kind,
           units: body.units,
           vendor: body.vendor,
           model: body.model,
           publicKey: body.publicKey,
+          createdAt,
+          secretHash,
+          unitPath: unitPath(body.units, anc),
           registeredBy: p.id,
-        }),
-        secret_hash: hashMqttPassword(password),
-        unit_path: unitPath(body.units, anc),
-        online: 0,
-        presence_session: 0,
-        presence_since: null,
-        last_status: null,
-        last_status_at: null,
-        last_hello_at: null,
-        clock_offset_ms: null,
-        receipts_committed: 0,
-        config_version: 1,
-      });
+        });
       const taken = (id: string) =>
         fail(
           problem('state_conflict', { detail: `device id ${id} is taken; choose another or leave id out` }),

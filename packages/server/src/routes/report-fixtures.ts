@@ -1,6 +1,7 @@
 // Rows the dispatcher writes in production (devices, presence_log, receipts), inserted directly by
 // the plans and reports tests.
 import type { Database } from '../db';
+import { registeredDeviceRow } from './devices';
 
 /**
  * Inserts a device row as the dispatcher would leave it (only the fields the reports read matter).
@@ -22,29 +23,24 @@ export async function insertDevice(
     lastStatusAt?: string | null;
   },
 ): Promise<void> {
+  const registered = registeredDeviceRow({
+    id: d.id,
+    kind: d.kind,
+    units: d.units,
+    vendor: 'test',
+    model: 'm1',
+    publicKey: 'A'.repeat(43),
+    createdAt: d.createdAt ?? '2025-01-01T00:00:00.000Z',
+    secretHash: 'x',
+    unitPath: d.path,
+  });
   await db.kysely
     .insertInto('devices')
     .values({
-      id: d.id,
-      kind: d.kind,
-      units: JSON.stringify(d.units),
-      vendor: 'test',
-      model: 'm1',
-      public_key: 'A'.repeat(43),
-      firmware: null,
-      created_at: d.createdAt ?? '2025-01-01T00:00:00.000Z',
-      body: '{}',
-      secret_hash: 'x',
-      unit_path: d.path,
+      ...registered,
       online: d.online ? 1 : 0,
       presence_session: 1,
-      presence_since: null,
-      last_status: null,
       last_status_at: d.lastStatusAt ?? null,
-      last_hello_at: null,
-      clock_offset_ms: null,
-      receipts_committed: 0,
-      config_version: 0,
     })
     .execute();
 }
