@@ -36,6 +36,7 @@ function port(env: Record<string, string | undefined>, name: string): number | u
  * | `MQTT_PORT`, `MQTT_WS_PORT` | embedded broker ports (`1883`, `8083`; `off` for no WebSocket) |
  * | `MQTT_URL`, `MQTT_USERNAME`, `MQTT_PASSWORD` | an external broker instead of the embedded one |
  * | `MQTT_SHARED_GROUP` | shared-subscription group on the external broker (`nguon`) |
+ * | `MQTT_CLIENT_ID` | this instance's MQTT client id, stable across restarts (`nguon-{province}-{hostname}`) |
  * | `DEVICE_MQTT_URL`, `DEVICE_WS_URL` | broker addresses handed to devices (the broker's own) |
  * | `NGUON_ADMIN_TOKEN` | bootstrap admin token (random, logged once) |
  * | `CORS_ORIGINS` | comma-separated browser origins, or `*` |
@@ -74,6 +75,7 @@ export async function startFromEnv(
     mqttUsername: env.MQTT_USERNAME || undefined,
     mqttPassword: env.MQTT_PASSWORD || undefined,
     sharedGroup: env.MQTT_SHARED_GROUP || undefined,
+    clientId: env.MQTT_CLIENT_ID || undefined,
     deviceMqttUrl: env.DEVICE_MQTT_URL || undefined,
     deviceWsUrl: env.DEVICE_WS_URL || undefined,
     adminToken: given,

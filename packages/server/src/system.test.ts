@@ -194,8 +194,14 @@ describe('startSystem', () => {
   });
 
   it('uses an external broker (the real Mosquitto) with MQTT_URL, handing its address to devices', async () => {
+    // Its own group and client id, and a clean connect afterwards: the dispatcher's session on the
+    // shared Mosquitto is persistent, and a dead member of a shared group would swallow messages.
+    const run = `${process.pid}${Date.now().toString(36)}`;
+    const clientId = `nguon-52-system-test-${run}`;
     const system = await startSystem({
       mqttUrl: 'mqtt://127.0.0.1:1883',
+      sharedGroup: `nguontest${run}`,
+      clientId,
       httpPort: 0,
       logger: silent(),
     });
@@ -207,6 +213,8 @@ describe('startSystem', () => {
       expect(device.mqtt.wsUrl).toBeUndefined();
     } finally {
       await system.stop();
+      const cleaner = await mqtt.connectAsync('mqtt://127.0.0.1:1883', { clientId, clean: true });
+      await cleaner.endAsync();
     }
   });
 });

@@ -48,7 +48,11 @@ export interface SystemOptions {
   mqttPassword?: string | undefined;
   /** Shared-subscription group on an external broker (default `nguon`). */
   sharedGroup?: string | undefined;
-  /** Stable MQTT client id of this instance (default `nguon-{province}-{random}` per start). */
+  /**
+   * MQTT client id of this instance. The dispatcher's session is persistent, so the id must be the
+   * same at every start of one instance and differ between instances (default
+   * `nguon-{province}-{hostname}`; give each instance its own when several run on one host).
+   */
   clientId?: string | undefined;
   /** The broker address handed to devices at registration (default the broker's own URL). */
   deviceMqttUrl?: string | undefined;
@@ -208,10 +212,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     const dispatcher = await createDispatcher({
       db,
       province,
-      mqtt: {
-        ...mqtt,
-        clientId: options.clientId ?? `nguon-${province}-${randomBytes(4).toString('hex')}`,
-      },
+      mqtt: { ...mqtt, ...(options.clientId === undefined ? {} : { clientId: options.clientId }) },
       endpoints: { url: deviceMqtt, ...(deviceWs === undefined ? {} : { wsUrl: deviceWs }) },
       units: scope,
       now,
