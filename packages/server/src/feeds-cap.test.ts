@@ -2,34 +2,29 @@ import { CapImportResultSchema, JsonFeedSchema } from '@nguon/api';
 import { parseCap } from '@nguon/bulletin';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, draft, emergencyDraft, type Harness, startHarness } from './test-support';
+import {
+  capAlert,
+  DIALECTS,
+  draft,
+  emergencyDraft,
+  type Harness,
+  postCap,
+  startHarness,
+} from './test-support';
 
 // A CAP 1.2 alert written for these tests: a whirlwind warning for one commune of Gia Lai.
-const CAP_ALERT = `<?xml version="1.0" encoding="UTF-8"?>
-<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>TEST-GL-LOC-0001</identifier>
-  <sender>pctt@gialai.example.vn</sender>
-  <sent>2026-11-26T14:00:00+07:00</sent>
-  <status>Actual</status>
-  <msgType>Alert</msgType>
-  <scope>Public</scope>
-  <info>
-    <language>vi</language>
-    <category>Met</category>
-    <event>Lốc xoáy</event>
-    <urgency>Immediate</urgency>
-    <severity>Severe</severity>
-    <certainty>Observed</certainty>
+const CAP_ALERT = capAlert({
+  identifier: 'TEST-GL-LOC-0001',
+  event: 'Lốc xoáy',
+  urgency: 'Immediate',
+  severity: 'Severe',
+  certainty: 'Observed',
+  more: `
     <expires>2026-11-26T22:00:00+07:00</expires>
-    <senderName>Ban Chỉ huy phòng chống thiên tai tỉnh</senderName>
-    <headline>Cảnh báo lốc xoáy tại xã Ia Rbol</headline>
-    <description>Lốc xoáy kèm mưa đá có thể xảy ra trong chiều tối nay.</description>
-    <area>
-      <areaDesc>Xã Ia Rbol</areaDesc>
-      <geocode><valueName>VN-GSO</valueName><value>24065</value></geocode>
-    </area>
-  </info>
-</alert>`;
+    <senderName>Ban Chỉ huy phòng chống thiên tai tỉnh</senderName>`,
+  headline: 'Cảnh báo lốc xoáy tại xã Ia Rbol',
+  description: 'Lốc xoáy kèm mưa đá có thể xảy ra trong chiều tối nay.',
+});
 
 const parser = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'entry' });
 
@@ -114,11 +109,7 @@ describe.each(DIALECTS)('public feeds and CAP over HTTP on %s', (dialect) => {
   });
 
   it('imports a CAP alert as a draft and exports it back as CAP 1.2', async () => {
-    const res = await h.json('POST', '/v1/cap', {
-      token: editor,
-      body: CAP_ALERT,
-      headers: { 'content-type': 'application/cap+xml' },
-    });
+    const res = await postCap(h, editor, CAP_ALERT);
     expect(res.status).toBe(201);
     expect(res.body.bulletin).toMatchObject({
       status: 'draft',
@@ -147,11 +138,7 @@ describe.each(DIALECTS)('public feeds and CAP over HTTP on %s', (dialect) => {
       <areaDesc>Thị xã Ayun Pa</areaDesc>
     </area>`,
     );
-    const res = await h.json('POST', '/v1/cap', {
-      token: editor,
-      body: foreign,
-      headers: { 'content-type': 'application/cap+xml' },
-    });
+    const res = await postCap(h, editor, foreign);
     expect(res.status).toBe(201);
     const { bulletin, issues } = CapImportResultSchema.parse(res.body);
     expect(bulletin.targets).toEqual({});
@@ -176,11 +163,7 @@ describe.each(DIALECTS)('public feeds and CAP over HTTP on %s', (dialect) => {
       <areaDesc>Vùng hạ lưu sông Ba</areaDesc>
     </area>`,
     );
-    const res = await h.json('POST', '/v1/cap', {
-      token: editor,
-      body: mixed,
-      headers: { 'content-type': 'application/cap+xml' },
-    });
+    const res = await postCap(h, editor, mixed);
     expect(res.status).toBe(201);
     const { bulletin, issues } = CapImportResultSchema.parse(res.body);
     expect(bulletin.targets).toEqual({ units: { at: '2026-11-26', codes: ['24065'] } });
@@ -198,11 +181,7 @@ describe.each(DIALECTS)('public feeds and CAP over HTTP on %s', (dialect) => {
     });
     expect(outside.status).toBe(403);
     expect(outside.body.code).toBe('out_of_scope');
-    const broken = await h.json('POST', '/v1/cap', {
-      token: editor,
-      body: '<alert><identifier>x</alert>',
-      headers: { 'content-type': 'application/cap+xml' },
-    });
+    const broken = await postCap(h, editor, '<alert><identifier>x</alert>');
     expect(broken.status).toBe(400);
     expect(broken.body.errors.length).toBeGreaterThan(0);
     expect(broken.body.errors[0].path).toMatch(/^body/);

@@ -164,3 +164,52 @@ export function emergencyDraft(codes: string[]): Record<string, unknown> {
     schedule: { start: '2026-11-26T09:00:00Z', end: '2026-11-26T18:00:00Z' },
   });
 }
+
+/**
+ * A CAP 1.2 alert written for these tests, from the provincial disaster board of Gia Lai, in
+ * Vietnamese, for new Xã Ia Rbol (`24065`) unless `areas` (the `<area>` elements) says otherwise.
+ */
+export function capAlert(alert: {
+  identifier: string;
+  event: string;
+  headline: string;
+  description: string;
+  urgency?: string;
+  severity?: string;
+  certainty?: string;
+  /** Extra elements of `<info>` before `<headline>` (e.g. `<expires>…</expires>`). */
+  more?: string;
+  areas?: string;
+}): string {
+  const areas =
+    alert.areas ??
+    `<area>
+      <areaDesc>Xã Ia Rbol</areaDesc>
+      <geocode><valueName>VN-GSO</valueName><value>24065</value></geocode>
+    </area>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>${alert.identifier}</identifier>
+  <sender>pctt@gialai.example.vn</sender>
+  <sent>2026-11-26T14:00:00+07:00</sent>
+  <status>Actual</status>
+  <msgType>Alert</msgType>
+  <scope>Public</scope>
+  <info>
+    <language>vi</language>
+    <category>Met</category>
+    <event>${alert.event}</event>
+    <urgency>${alert.urgency ?? 'Expected'}</urgency>
+    <severity>${alert.severity ?? 'Moderate'}</severity>
+    <certainty>${alert.certainty ?? 'Likely'}</certainty>${alert.more ?? ''}
+    <headline>${alert.headline}</headline>
+    <description>${alert.description}</description>
+    ${areas}
+  </info>
+</alert>`;
+}
+
+/** Posts a CAP alert to `POST /v1/cap` as `application/cap+xml`. */
+export function postCap(h: Harness, token: string, xml: string) {
+  return h.json('POST', '/v1/cap', { token, body: xml, headers: { 'content-type': 'application/cap+xml' } });
+}

@@ -3,6 +3,7 @@ import type { Bulletin } from '@nguon/bulletin';
 import { deviceAcl, type TrustAnchor } from '@nguon/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeliveriesTable } from '../db';
 import { ServerError } from '../errors';
 import type { DeviceHub, SentCommand } from '../hub';
 import { verifyMqttPassword } from '../mqtt/secrets';
@@ -50,6 +51,28 @@ class RecordingHub implements DeviceHub {
     this.changed.push(deviceId);
   }
 }
+
+/** A `deliveries` row as the dispatcher writes it (version 1, no command), with `extra` on top. */
+const deliveryRow = (
+  bulletin_id: string,
+  device_id: string,
+  unit_code: string,
+  state: string,
+  extra: Partial<DeliveriesTable> = {},
+): DeliveriesTable => ({
+  bulletin_id,
+  device_id,
+  version: 1,
+  state,
+  unit_code,
+  command_id: null,
+  acked_at: null,
+  played_at: null,
+  outcome: null,
+  reason: null,
+  updated_at: '2026-11-26T08:00:00.000Z',
+  ...extra,
+});
 
 const registration = (units: string[], extra: Record<string, unknown> = {}) => ({
   kind: 'radio',
@@ -425,25 +448,8 @@ describe.each(DIALECTS)('device routes on %s', (dialect) => {
       byUnit: [],
       devices: [],
     });
-    const row = (
-      device_id: string,
-      unit_code: string,
-      state: string,
-      extra: Record<string, unknown> = {},
-    ) => ({
-      bulletin_id: id,
-      device_id,
-      version: 1,
-      state,
-      unit_code,
-      command_id: null,
-      acked_at: null,
-      played_at: null,
-      outcome: null,
-      reason: null,
-      updated_at: '2026-11-26T08:00:00.000Z',
-      ...extra,
-    });
+    const row = (device_id: string, unit_code: string, state: string, extra: Partial<DeliveriesTable> = {}) =>
+      deliveryRow(id, device_id, unit_code, state, extra);
     await h.db.kysely
       .insertInto('deliveries')
       .values([
@@ -499,19 +505,13 @@ describe.each(DIALECTS)('device routes on %s', (dialect) => {
     const neighbour = await register(t.operator as string, registration(['24076']));
     const both = await register(t.operator as string, registration(['24076', '24065']));
     expect([own.status, neighbour.status, both.status]).toEqual([201, 201, 201]);
-    const delivery = (device_id: string, unit_code: string, state: string) => ({
-      bulletin_id: id,
-      device_id,
-      version: 1,
-      state,
-      unit_code,
-      command_id: null,
-      acked_at: state === 'pending' ? null : '2026-11-26T08:00:02.000Z',
-      played_at: state === 'played' ? '2026-11-26T08:01:00.000Z' : null,
-      outcome: state === 'played' ? 'completed' : null,
-      reason: null,
-      updated_at: '2026-11-26T08:01:00.000Z',
-    });
+    const delivery = (device_id: string, unit_code: string, state: string) =>
+      deliveryRow(id, device_id, unit_code, state, {
+        acked_at: state === 'pending' ? null : '2026-11-26T08:00:02.000Z',
+        played_at: state === 'played' ? '2026-11-26T08:01:00.000Z' : null,
+        outcome: state === 'played' ? 'completed' : null,
+        updated_at: '2026-11-26T08:01:00.000Z',
+      });
     await h.db.kysely
       .insertInto('deliveries')
       .values([

@@ -5,31 +5,14 @@ import { BulletinSchema } from '@nguon/bulletin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFeedWidget, renderFeedWidgetModule } from '../../scripts/embed-bundle';
 import { FEED_WIDGET_JS } from '../embed/generated/feed-widget';
-import { DIALECTS, draft, type Harness, startHarness } from '../test-support';
+import { capAlert, DIALECTS, draft, type Harness, postCap, startHarness } from '../test-support';
 
-const CAP_ALERT = `<?xml version="1.0" encoding="UTF-8"?>
-<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>TEST-GL-HIST-0001</identifier>
-  <sender>pctt@gialai.example.vn</sender>
-  <sent>2026-11-26T14:00:00+07:00</sent>
-  <status>Actual</status>
-  <msgType>Alert</msgType>
-  <scope>Public</scope>
-  <info>
-    <language>vi</language>
-    <category>Met</category>
-    <event>Mưa lớn</event>
-    <urgency>Expected</urgency>
-    <severity>Moderate</severity>
-    <certainty>Likely</certainty>
-    <headline>Cảnh báo mưa lớn tại xã Ia Rbol</headline>
-    <description>Mưa lớn kéo dài đến sáng mai.</description>
-    <area>
-      <areaDesc>Xã Ia Rbol</areaDesc>
-      <geocode><valueName>VN-GSO</valueName><value>24065</value></geocode>
-    </area>
-  </info>
-</alert>`;
+const CAP_ALERT = capAlert({
+  identifier: 'TEST-GL-HIST-0001',
+  event: 'Mưa lớn',
+  headline: 'Cảnh báo mưa lớn tại xã Ia Rbol',
+  description: 'Mưa lớn kéo dài đến sáng mai.',
+});
 
 describe('the generated feed widget', () => {
   it('is the current bundle of src/embed/feed-widget.ts (npm run generate -w @nguon/server)', async () => {
@@ -115,11 +98,7 @@ describe.each(DIALECTS)('bulletin history and the feed script over HTTP on %s', 
   });
 
   it('records a CAP import as import_cap and answers the contract’s {bulletin, issues} with Location', async () => {
-    const res = await h.json('POST', '/v1/cap', {
-      token: editor,
-      body: CAP_ALERT,
-      headers: { 'content-type': 'application/cap+xml' },
-    });
+    const res = await postCap(h, editor, CAP_ALERT);
     expect(res.status).toBe(201);
     const answer = CapImportResultSchema.parse(res.body);
     expect(res.headers.get('location')).toBe(`/v1/bulletins/${answer.bulletin.id}`);
@@ -135,11 +114,7 @@ describe.each(DIALECTS)('bulletin history and the feed script over HTTP on %s', 
     const foreign = CAP_ALERT.replace('TEST-GL-HIST-0001', 'TEST-FOREIGN-0001')
       .replace('<language>vi</language>', '<language>en-US</language>')
       .replace(/<description>.*<\/description>/, '');
-    const res = await h.json('POST', '/v1/cap', {
-      token: editor,
-      body: foreign,
-      headers: { 'content-type': 'application/cap+xml' },
-    });
+    const res = await postCap(h, editor, foreign);
     expect(res.status).toBe(201);
     const answer = CapImportResultSchema.parse(res.body);
     expect(answer.issues.length).toBeGreaterThan(0);
