@@ -136,6 +136,26 @@ export function registeredDeviceRow(device: {
   };
 }
 
+/**
+ * The unit codes of a `devices.units` column (a JSON array of codes); a column that is not such an
+ * array gives none, so that one damaged row does not fail a whole report.
+ *
+ * @example
+ * ```ts
+ * deviceUnitCodes('["24065","24076"]'); // ['24065', '24076']
+ * deviceUnitCodes('not json'); // []
+ * ```
+ */
+export function deviceUnitCodes(units: string): string[] {
+  let codes: unknown;
+  try {
+    codes = JSON.parse(units);
+  } catch {
+    return [];
+  }
+  return Array.isArray(codes) ? codes.filter((c): c is string => typeof c === 'string') : [];
+}
+
 /** A `devices` row as the contract's `Device`. */
 function deviceJson(row: DevicesTable, log: ServerShared['log']): Record<string, unknown> {
   const out: Record<string, unknown> = {

@@ -15,6 +15,7 @@ import {
 import { fail, type HandlerModule, invalid } from '../context';
 import { jsonResponse } from '../http';
 import type { Principal } from '../store';
+import { deviceUnitCodes } from './devices';
 
 /**
  * The operations answered by {@link planHandlers}.
@@ -234,6 +235,14 @@ export const planHandlers: HandlerModule = (shared) => {
   const touches = (g: PlanGeometry, scope: readonly string[]) =>
     g.plan.units.some((u) => visible(g, u.code, scope)) || g.communes.some((c) => visible(g, c.code, scope));
 
+  /** A plan the token may read (A-S3) and its geometry; 404 for an unknown plan or one outside. */
+  function readablePlan(id: string, p: Principal): { plan: Dataset; g: PlanGeometry } {
+    const plan = planOr404(id);
+    const g = geometryOf(plan);
+    if (!touches(g, p.units)) fail(problem('not_found', { detail: `no plan ${id}` }));
+    return { plan, g };
+  }
+
   /** The stored (typed) actuals of a plan. */
   async function storedActuals(planId: string): Promise<Actual[]> {
     const rows = await k
@@ -274,17 +283,7 @@ export const planHandlers: HandlerModule = (shared) => {
         (d.last_status_at !== null && d.last_status_at >= since) ||
         recent.has(d.id);
       if (!working) continue;
-      let codes: unknown;
-      try {
-        codes = JSON.parse(d.units);
-      } catch {
-        continue;
-      }
-      if (!Array.isArray(codes)) continue;
-      for (const code of codes) {
-        if (typeof code !== 'string') continue;
-        (d.kind === 'radio' ? radio : board).add(code);
-      }
+      for (const code of deviceUnitCodes(d.units)) (d.kind === 'radio' ? radio : board).add(code);
     }
     const out: Actual[] = [];
     for (const c of g.communes) {
@@ -400,17 +399,13 @@ export const planHandlers: HandlerModule = (shared) => {
     getPlan(ctx) {
       const p = ctx.principal as Principal;
       const { params } = ctx.input as RouteParsedInput<'getPlan'>;
-      const plan = planOr404(params.id);
-      if (!touches(geometryOf(plan), p.units)) fail(problem('not_found', { detail: `no plan ${params.id}` }));
-      return jsonResponse(200, plan);
+      return jsonResponse(200, readablePlan(params.id, p).plan);
     },
 
     async getPlanProgress(ctx) {
       const p = ctx.principal as Principal;
       const { params, query } = ctx.input as RouteParsedInput<'getPlanProgress'>;
-      const plan = planOr404(params.id);
-      const g = geometryOf(plan);
-      if (!touches(g, p.units)) fail(problem('not_found', { detail: `no plan ${params.id}` }));
+      const { plan, g } = readablePlan(params.id, p);
       if (query.year !== undefined && !plan.years.includes(query.year)) {
         invalid([
           {
@@ -451,9 +446,7 @@ export const planHandlers: HandlerModule = (shared) => {
     async recordPlanActuals(ctx) {
       const p = ctx.principal as Principal;
       const { params, body } = ctx.input as RouteParsedInput<'recordPlanActuals'>;
-      const plan = planOr404(params.id);
-      const g = geometryOf(plan);
-      if (!touches(g, p.units)) fail(problem('not_found', { detail: `no plan ${params.id}` }));
+      const { plan, g } = readablePlan(params.id, p);
       const defined = new Set(plan.indicators.map((d) => d.id));
       const errors: { path: string; message: string }[] = [];
       body.actuals.forEach((a, i) => {

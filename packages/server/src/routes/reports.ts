@@ -3,6 +3,7 @@ import { fail, type HandlerModule, invalid } from '../context';
 import { jsonResponse } from '../http';
 import type { Principal } from '../store';
 import { utcText } from '../store';
+import { deviceUnitCodes } from './devices';
 
 /**
  * The operations answered by {@link reportHandlers}.
@@ -255,17 +256,12 @@ export const reportHandlers: HandlerModule = (shared) => {
       const perUnit = new Map<string, Acc>();
       for (const c of communes) perUnit.set(c, { devices: 0, online: 0, up: 0, span: 0 });
       for (const d of devices) {
-        let codes: unknown;
-        try {
-          codes = JSON.parse(d.units);
-        } catch {
-          continue;
-        }
-        if (!Array.isArray(codes)) continue;
+        const codes = deviceUnitCodes(d.units);
+        if (codes.length === 0) continue;
         const start = Math.max(windowStart, Date.parse(d.created_at) || windowStart);
         const span = Math.max(0, nowMs - start);
         const up = onlineMs(events.get(d.id) ?? [], start, nowMs, before.get(d.id) ?? false);
-        for (const code of new Set(codes.filter((c): c is string => typeof c === 'string'))) {
+        for (const code of new Set(codes)) {
           if (!wanted(code)) continue;
           let acc = perUnit.get(code);
           if (!acc) {
