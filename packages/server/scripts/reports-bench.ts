@@ -3,6 +3,7 @@
 //   npx tsx --conditions=@nguon/source scripts/reports-bench.ts [sqlite|postgres] [start time]
 // With a start time in 2025 (a year of the Gia Lai plan) the progress includes the registry actuals.
 import { loadUnits } from '@nguon/areas';
+import { registeredDeviceRow } from '../src/routes/devices';
 import { ADMIN, startHarness, type TestDialect } from '../src/test-support';
 
 const dialect = (process.argv[2] ?? 'sqlite') as TestDialect;
@@ -21,26 +22,19 @@ for (let i = 0; i < 10_000; i++) {
   const path = `|${c.code}|${c.parent}|`;
   const id = `dev-${i}`;
   devices.push({
-    id,
-    kind: i % 3 === 0 ? 'board' : 'radio',
-    units: JSON.stringify([c.code]),
-    vendor: 'bench',
-    model: 'm',
-    public_key: 'A'.repeat(43),
-    firmware: null,
-    created_at: iso(t0 - 60 * DAY),
-    body: '{}',
-    secret_hash: 'x',
-    unit_path: path,
+    ...registeredDeviceRow({
+      id,
+      kind: i % 3 === 0 ? 'board' : 'radio',
+      units: [c.code],
+      vendor: 'bench',
+      model: 'm',
+      publicKey: 'A'.repeat(43),
+      createdAt: iso(t0 - 60 * DAY),
+      secretHash: 'x',
+      unitPath: path,
+    }),
     online: i % 4 === 0 ? 0 : 1,
     presence_session: 1,
-    presence_since: null,
-    last_status: null,
-    last_status_at: null,
-    last_hello_at: null,
-    clock_offset_ms: null,
-    receipts_committed: 0,
-    config_version: 0,
   });
   presence.push(
     { device_id: id, session: 1, online: 1, at: iso(t0 - 40 * DAY) },
