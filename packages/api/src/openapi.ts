@@ -26,6 +26,7 @@ import {
   PlanProgressRowSchema,
   PlanSchema,
   PlanSummarySchema,
+  RequestTargetsSchema,
   UnitSchema,
 } from './schemas';
 
@@ -56,6 +57,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.core.$ZodType>> = {
   BulletinContent: BulletinContentSchema,
   MediaRef: MediaRefSchema,
   Targets: TargetsSchema,
+  RequestTargets: RequestTargetsSchema,
   Schedule: ScheduleSchema,
   Person: PersonSchema,
   Issuer: IssuerSchema,

@@ -274,6 +274,32 @@ export const DeviceCommandResultSchema = z
 const b = BulletinSchema.shape;
 
 /**
+ * The `targets` a request may set: those of the bulletin schema without device groups. The bulletin
+ * format can name device groups, but API v1 defines none: the device registry has no group, and
+ * dispatch (protocol v1) reaches units and single devices only, so a bulletin aimed at a group would
+ * reach no device. `deviceGroups` is therefore refused (400 on `body.targets.deviceGroups`) rather
+ * than stored and silently skipped; an empty list is accepted.
+ *
+ * @example
+ * ```ts
+ * RequestTargetsSchema.safeParse({ deviceGroups: ['loa-trung-tam'] }).success; // false
+ * RequestTargetsSchema.parse({ units: { at: '2025-07-01', codes: ['24065'] } });
+ * ```
+ */
+export const RequestTargetsSchema = b.targets
+  .safeExtend({
+    deviceGroups: z
+      .array(z.string())
+      .max(
+        0,
+        'expected no device groups: API v1 and its device registry have none, so the bulletin would reach no device; target units (targets.units) or registered devices (targets.devices) instead',
+      )
+      .optional()
+      .describe('Not supported by API v1: must be absent or empty'),
+  })
+  .describe('Targets');
+
+/**
  * `POST /v1/bulletins` body: the editable fields of a bulletin (its schema in `@nguon/bulletin`). The
  * server sets `id` (unless given), `version` 1, `status` draft, `author` from the token and
  * `createdAt`, then checks the whole bulletin with its cross-field rules.
@@ -290,7 +316,7 @@ export const BulletinDraftSchema = z
     priority: b.priority,
     channels: b.channels,
     contents: b.contents,
-    targets: b.targets,
+    targets: RequestTargetsSchema,
     schedule: b.schedule,
     issuer: b.issuer,
     origin: b.origin,
@@ -314,7 +340,7 @@ export const BulletinPatchSchema = z
     priority: b.priority.optional(),
     channels: b.channels.optional(),
     contents: b.contents.optional(),
-    targets: b.targets.optional(),
+    targets: RequestTargetsSchema.optional(),
     schedule: b.schedule.optional(),
     issuer: b.issuer.optional(),
     extensions: b.extensions,

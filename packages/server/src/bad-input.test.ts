@@ -216,6 +216,36 @@ describe.each(DIALECTS)('bad input over HTTP on %s', (dialect) => {
     await streamed.arrayBuffer();
   });
 
+  it('refuses device groups as targets, which API v1 has no registry of, on create and edit', async () => {
+    const grouped = await h.json('POST', '/v1/bulletins', {
+      token: tokens.editor,
+      body: draft(['24065'], {
+        targets: { units: { at: '2025-07-01', codes: ['24065'] }, deviceGroups: ['loa-trung-tam'] },
+      }),
+    });
+    expect(grouped.status).toBe(400);
+    expect(grouped.body.errors).toEqual([
+      {
+        path: 'body.targets.deviceGroups',
+        message: expect.stringMatching(/^expected no device groups: .*targets\.units.*targets\.devices/),
+      },
+    ]);
+    const plain = await h.json('POST', '/v1/bulletins', { token: tokens.editor, body: draft(['24065']) });
+    expect(plain.status).toBe(201);
+    const edit = await h.json('PATCH', `/v1/bulletins/${plain.body.id}`, {
+      token: tokens.editor,
+      body: { version: 1, targets: { deviceGroups: ['loa-trung-tam'], devices: ['loa-24065-001'] } },
+    });
+    expect(edit.status).toBe(400);
+    expect(edit.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.targets.deviceGroups']);
+    // An empty list names no group and is accepted.
+    const empty = await h.json('PATCH', `/v1/bulletins/${plain.body.id}`, {
+      token: tokens.editor,
+      body: { version: 1, targets: { units: { at: '2025-07-01', codes: ['24065'] }, deviceGroups: [] } },
+    });
+    expect(empty.status).toBe(200);
+  });
+
   it('answers 429 with Retry-After past the rate of public writes', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
