@@ -37,6 +37,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 const { exampleFloodWarning } = await import('@nguon/bulletin');
 const { createClient } = await import('@nguon/sdk');
+const { runConfigFromRegistration } = await import('@nguon/device');
 
 // ── 1. The command line ───────────────────────────────────────────────────────────────────────
 say('\n=== 1. The nguon command: units, bulletins, CAP 1.2, the Gia Lai plan ===');
@@ -159,22 +160,13 @@ try {
       model: 'reference loudspeaker',
       publicKey: keys.publicKey,
     });
-    const config = {
+    // What `nguon device config --registration … --key …` writes, done here in code.
+    const config = runConfigFromRegistration(registered, {
       kind: 'radio',
-      deviceId: registered.id,
-      province: '52',
       units: [commune.code],
-      mqtt: {
-        url: registered.mqtt.url,
-        username: registered.mqtt.username,
-        password: registered.mqtt.password,
-      },
-      trust: registered.trust,
-      ...(registered.trustVersion === undefined ? {} : { trustVersion: registered.trustVersion }),
       privateKey: keys.privateKey,
-      dataDir: `${id}-data`,
       player: 'null',
-    };
+    });
     const file = join(work, `${id}.json`);
     writeFileSync(file, JSON.stringify(config, null, 2));
     const child = spawn(process.execPath, [bin, 'device', 'run', '--config', file], {

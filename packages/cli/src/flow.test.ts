@@ -95,30 +95,38 @@ describe.each(COMBINATIONS)('the whole flow on $database and $broker', ({ databa
       expect(registered.mqtt.password.length).toBeGreaterThanOrEqual(20);
       expect(registered.trust.length).toBeGreaterThan(0);
 
-      // The reference device, from the registration answer, as a child process.
-      writeFileSync(
-        join(dir, 'device.json'),
-        JSON.stringify({
-          kind: 'radio',
-          deviceId,
-          province: '52',
-          units: [commune.code],
-          mqtt: {
-            url: registered.mqtt.url,
-            username: registered.mqtt.username,
-            password: registered.mqtt.password,
-          },
-          trust: registered.trust,
-          trustVersion: registered.trustVersion,
-          privateKey: key.privateKey,
-          dataDir: 'device-data',
-          player: 'command',
-          audioOutput: 'null',
-          vendor: 'Acme',
-          model: 'L-100',
-          firmware: '2.3.1',
-        }),
+      // The reference device, configured from the registration answer, as a child process.
+      writeFileSync(join(dir, 'registration.json'), JSON.stringify(registered));
+      writeFileSync(join(dir, 'key.json'), keys.stdout);
+      const configured = await run(
+        [
+          'device',
+          'config',
+          '--registration',
+          'registration.json',
+          '--key',
+          'key.json',
+          '--units',
+          commune.code,
+          '--data-dir',
+          'device-data',
+          '--player',
+          'command',
+          '--audio-output',
+          'null',
+          '--vendor',
+          'Acme',
+          '--model',
+          'L-100',
+          '--firmware',
+          '2.3.1',
+          '--out',
+          'device.json',
+        ],
+        dir,
       );
+      expect(configured.code, configured.stderr).toBe(0);
+      expect(configured.stderr).toContain(`wrote device.json for ${deviceId} (province 52)`);
       device = runDeviceProcess(dir, 'device.json');
       const dev = device;
       const welcome = await dev.waitFor((e) => e.type === 'welcome', 'welcome', 20_000);

@@ -16,6 +16,13 @@ export * from './media';
 export { NullAdapter, type NullAdapterOptions } from './null-adapter';
 export { type JournalEntry, type ReceiptInput, ReceiptJournal } from './receipt-journal';
 export { ReplayStore } from './replay-store';
-export { type DeviceRunConfig, deviceRunConfigSchema, parseDeviceRunConfig } from './run-config';
+export {
+  type DeviceRegistration,
+  type DeviceRunConfig,
+  deviceRunConfigSchema,
+  parseDeviceRunConfig,
+  type RunConfigSettings,
+  runConfigFromRegistration,
+} from './run-config';
 export * from './scheduler';
 export { type KeyValueStore, MemoryStore } from './store';

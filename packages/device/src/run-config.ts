@@ -74,3 +74,111 @@ export function parseDeviceRunConfig(value: unknown, source = 'config'): DeviceR
     cause: parsed.error,
   });
 }
+
+/**
+ * What the source system answers to `POST /v1/devices` (the `DeviceRegistered` of the REST
+ * contract), as far as a device configuration needs it.
+ *
+ * @example
+ * ```ts
+ * const registration: DeviceRegistration = await (await fetch(`${api}/v1/devices`, { method: 'POST', … })).json();
+ * ```
+ */
+export interface DeviceRegistration {
+  id: string;
+  mqtt: { url: string; wsUrl?: string | undefined; username: string; password: string };
+  topics: { subscribe: readonly string[]; publish: readonly string[] };
+  trust: ReadonlyArray<{ kid: string; publicKey: string }>;
+  trustVersion?: number | undefined;
+}
+
+/**
+ * The settings of a device that the registration answer does not carry.
+ *
+ * @example
+ * ```ts
+ * const local: RunConfigSettings = { kind: 'radio', units: ['24065'], privateKey: keys.privateKey };
+ * ```
+ */
+export interface RunConfigSettings {
+  kind: 'radio' | 'board';
+  /** The units the device was registered for. */
+  units: readonly string[];
+  /** The device's private JWK (the `privateKey` of `nguon keys generate`). */
+  privateKey: DeviceRunConfig['privateKey'];
+  /** Where the device keeps its state (default `{id}-data`, relative to the configuration file). */
+  dataDir?: string | undefined;
+  /** `ws` connects over the broker's WebSocket address (default `tcp`). */
+  transport?: 'tcp' | 'ws' | undefined;
+  player?: 'null' | 'command' | undefined;
+  audioOutput?: string | undefined;
+  vendor?: string | undefined;
+  model?: string | undefined;
+  firmware?: string | undefined;
+}
+
+/**
+ * Builds the configuration of `nguon device run` (or of `createNodeDevice`) from the source
+ * system's registration answer and the device's own settings: broker address and login, trust
+ * anchors and their version, the province (read from the device's topics). The result is checked
+ * like a configuration file; a registration that cannot give one throws a {@link DeviceError}
+ * `invalid_config` naming the field.
+ *
+ * @example
+ * ```ts
+ * const config = runConfigFromRegistration(registration, { kind: 'radio', units: ['24065'], privateKey: keys.privateKey });
+ * await writeFile('device.json', JSON.stringify(config, null, 2));
+ * ```
+ */
+export function runConfigFromRegistration(
+  registration: DeviceRegistration,
+  settings: RunConfigSettings,
+): DeviceRunConfig {
+  const own = `nguon/v1/`;
+  const topic = [...(registration.topics?.publish ?? []), ...(registration.topics?.subscribe ?? [])].find(
+    (t) => t.startsWith(own) && t.includes(`/dev/${registration.id}/`),
+  );
+  const province = topic?.slice(own.length).split('/')[0];
+  if (province === undefined) {
+    throw new DeviceError(
+      'invalid_config',
+      `registration: topics: expected a topic nguon/v1/{province}/dev/${String(registration.id)}/… to read the province from`,
+      { path: 'topics' },
+    );
+  }
+  const ws = settings.transport === 'ws';
+  if (ws && registration.mqtt?.wsUrl === undefined) {
+    throw new DeviceError(
+      'invalid_config',
+      'registration: mqtt.wsUrl: the system gave no WebSocket address',
+      {
+        path: 'mqtt.wsUrl',
+      },
+    );
+  }
+  const optional = <K extends string, V>(key: K, value: V | undefined) =>
+    (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+  return parseDeviceRunConfig(
+    {
+      kind: settings.kind,
+      deviceId: registration.id,
+      province,
+      units: [...settings.units],
+      mqtt: {
+        url: ws ? registration.mqtt.wsUrl : registration.mqtt?.url,
+        username: registration.mqtt?.username,
+        password: registration.mqtt?.password,
+      },
+      trust: registration.trust,
+      ...optional('trustVersion', registration.trustVersion),
+      privateKey: settings.privateKey,
+      dataDir: settings.dataDir ?? `${registration.id}-data`,
+      ...optional('player', settings.player),
+      ...optional('audioOutput', settings.audioOutput),
+      ...optional('vendor', settings.vendor),
+      ...optional('model', settings.model),
+      ...optional('firmware', settings.firmware),
+    },
+    'registration',
+  );
+}

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,4 +142,97 @@ describe('nguon device run', () => {
       await broker.close();
     }
   }, 40_000);
+});
+
+describe('nguon device config', () => {
+  const registration = {
+    id: 'loa-24065-009',
+    mqtt: { url: 'mqtt://127.0.0.1:1883', username: 'loa-24065-009', password: 'secret-secret-secret-0' },
+    topics: {
+      subscribe: ['nguon/v1/52/dev/loa-24065-009/cmd'],
+      publish: ['nguon/v1/52/dev/loa-24065-009/presence'],
+    },
+    trust: [{ kid: 'gl-1', publicKey: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }],
+    trustVersion: 2,
+  };
+  async function inDir(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'nguon-device-config-'));
+    writeFileSync(join(dir, 'registration.json'), JSON.stringify(registration));
+    const keys = await run(['keys', 'generate', '--kid', registration.id], dir);
+    writeFileSync(join(dir, 'key.json'), keys.stdout);
+    return dir;
+  }
+  const base = [
+    'device',
+    'config',
+    '--registration',
+    'registration.json',
+    '--key',
+    'key.json',
+    '--units',
+    '24065',
+  ];
+
+  test('writes a configuration that `device run` accepts, readable by its owner only', async () => {
+    const dir = await inDir();
+    const result = await run([...base, '--out', 'device.json'], dir);
+    expect(result.code, result.stderr).toBe(0);
+    const config = JSON.parse(readFileSync(join(dir, 'device.json'), 'utf8'));
+    expect(config).toMatchObject({
+      kind: 'radio',
+      deviceId: 'loa-24065-009',
+      province: '52',
+      units: ['24065'],
+      mqtt: { url: 'mqtt://127.0.0.1:1883', username: 'loa-24065-009', password: 'secret-secret-secret-0' },
+      trustVersion: 2,
+      dataDir: 'loa-24065-009-data',
+    });
+    expect(config.privateKey.kty).toBe('OKP');
+    expect(statSync(join(dir, 'device.json')).mode & 0o777).toBe(0o600);
+    const stdout = await run(base, dir);
+    expect(JSON.parse(stdout.stdout)).toEqual(config);
+  });
+
+  test('bad input: exit 1 and a message naming the option or file and what was expected', async () => {
+    const dir = await inDir();
+    const cases: Array<[string[], RegExp]> = [
+      [[...base, '--kind', 'speaker'], /--kind: expected radio or board, found "speaker"/],
+      [[...base, '--transport', 'udp'], /--transport: expected tcp or ws/],
+      [[...base, '--transport', 'ws'], /mqtt\.wsUrl: the system gave no WebSocket address/],
+      [[...base, '--player', 'vlc'], /--player: expected null or command/],
+      [
+        ['device', 'config', '--registration', 'missing.json', '--key', 'key.json', '--units', '24065'],
+        /cannot read missing\.json/,
+      ],
+      [
+        [
+          'device',
+          'config',
+          '--registration',
+          'registration.json',
+          '--key',
+          'registration.json',
+          '--units',
+          '24065',
+        ],
+        /expected the output of `nguon keys generate`/,
+      ],
+      [
+        ['device', 'config', '--registration', 'registration.json', '--key', 'key.json', '--units', ''],
+        /registration: units: expected at least one unit code/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = await run(args, dir);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(message);
+    }
+    writeFileSync(join(dir, 'broken.json'), '{"id": ');
+    const broken = await run(
+      ['device', 'config', '--registration', 'broken.json', '--key', 'key.json', '--units', '24065'],
+      dir,
+    );
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/broken\.json: expected JSON/);
+  });
 });
