@@ -8,11 +8,14 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ServerError } from './errors';
 import { startFromEnv } from './start';
-import { startSystem } from './system';
+import { type SystemOptions, startSystem } from './system';
 import { dropTestSchema, PG_URL } from './test-support';
 
 const quiet = pino({ level: 'silent' });
 const silent = () => quiet;
+/** A system on free ports, quiet, without WebSocket unless asked. */
+const start = (options: SystemOptions) =>
+  startSystem({ httpPort: 0, mqttPort: 0, wsPort: false, logger: quiet, ...options });
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -104,24 +107,10 @@ describe('startSystem', () => {
   it('keeps its data in dataDir across restarts', async () => {
     const dataDir = tempDir();
     const adminToken = 'ngn_admin_restart-test-token-0001';
-    const first = await startSystem({
-      dataDir,
-      adminToken,
-      httpPort: 0,
-      mqttPort: 0,
-      wsPort: false,
-      logger: silent(),
-    });
+    const first = await start({ dataDir, adminToken });
     const device = await register(first.http, adminToken);
     await first.stop();
-    const second = await startSystem({
-      dataDir,
-      adminToken,
-      httpPort: 0,
-      mqttPort: 0,
-      wsPort: false,
-      logger: silent(),
-    });
+    const second = await start({ dataDir, adminToken });
     try {
       expect(second.ws).toBeUndefined();
       const res = await fetch(`${second.http}/v1/devices/${device.id}`, {
@@ -136,14 +125,7 @@ describe('startSystem', () => {
 
   it('runs on PostgreSQL with DATABASE_URL', async () => {
     const schema = `nguon_system_${process.pid}_${Date.now().toString(36)}`;
-    const system = await startSystem({
-      databaseUrl: PG_URL,
-      databaseSchema: schema,
-      httpPort: 0,
-      mqttPort: 0,
-      wsPort: 0,
-      logger: silent(),
-    });
+    const system = await start({ databaseUrl: PG_URL, databaseSchema: schema, wsPort: 0 });
     try {
       expect(system.db.dialect).toBe('postgres');
       const device = await register(system.http, system.adminToken);
