@@ -299,6 +299,46 @@ describe.each(DIALECTS)('ReceiptIngest on %s', (dialect) => {
     expect(own.stats()).toMatchObject({ received: 4, stored: 3, malformed: 1 });
   });
 
+  it('merges the commits of a burst into one per device, reported by flush() or after commitMs', async () => {
+    const seen: [string, number][] = [];
+    const held = ReceiptIngest.create({
+      db,
+      threads: 2,
+      batchMs: 1,
+      commitMs: 60_000,
+      onCommitted: (id, upTo) => seen.push([id, upTo]),
+    });
+    const devices = [await addDevice(db), await addDevice(db)];
+    const signed = await Promise.all(
+      devices.map((d) => Promise.all(Array.from({ length: 300 }, (_, i) => receipt(d.key.signer, i + 1)))),
+    );
+    for (let i = 0; i < 300; i++)
+      for (const [n, d] of devices.entries()) held.push(d.id, signed[n]?.[i] as string);
+    const deadline = Date.now() + 60_000;
+    while (held.stats().stored < 600 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(held.stats().stored).toBe(600);
+    expect(await committed(db, devices[0]?.id as string)).toBe(300);
+    // Stored in several batches, but nothing reported yet: the commit points wait for commitMs.
+    expect(seen).toEqual([]);
+    await held.flush();
+    expect(seen.sort()).toEqual(devices.map((d) => [d.id, 300]).sort());
+    await held.close();
+
+    const timed: number[] = [];
+    const soon = ReceiptIngest.create({
+      db,
+      threads: 1,
+      batchMs: 1,
+      commitMs: 50,
+      onCommitted: (_, n) => timed.push(n),
+    });
+    const device = await addDevice(db);
+    soon.push(device.id, await receipt(device.key.signer, 1));
+    while (timed.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(timed).toEqual([1]);
+    await soon.close();
+  }, 90_000);
+
   it('takes a burst of 10 000 receipts without holding up the main thread', async () => {
     const devices = await Promise.all(Array.from({ length: 100 }, () => addDevice(db)));
     const burst: [string, string][] = [];

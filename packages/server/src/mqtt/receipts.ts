@@ -25,9 +25,16 @@ export interface ReceiptIngestOptions {
   /** Longest wait in ms before received receipts are written (default 20). */
   batchMs?: number;
   /**
-   * Called after each stored batch for every device that had a receipt in it (a duplicate too: a
-   * re-sent receipt means the device missed the commit) with its current `upTo` (P-R2); the caller
-   * publishes `receipts.commit`.
+   * Longest wait in ms before a device's new `upTo` is reported (default 1000). The commits of one
+   * device within that time are merged into one, the highest, so that a burst of receipts stored in
+   * many batches costs each device one or two `receipts.commit` instead of one per batch; `flush()`
+   * reports at once. 0 reports after every batch.
+   */
+  commitMs?: number;
+  /**
+   * Called for every device that had a receipt in a stored batch (a duplicate too: a re-sent receipt
+   * means the device missed the commit) with its current `upTo` (P-R2), at most `commitMs` after the
+   * batch; the caller publishes `receipts.commit`.
    */
   onCommitted: (deviceId: string, upTo: number) => void;
 }
@@ -208,6 +215,9 @@ export class ReceiptIngest {
   readonly #now: () => Date;
   readonly #log: pino.Logger;
   readonly #batchMs: number;
+  readonly #commitMs: number;
+  readonly #commits = new Map<string, number>();
+  #commitTimer: NodeJS.Timeout | undefined;
   readonly #onCommitted: (deviceId: string, upTo: number) => void;
   readonly #pool: VerifyPool;
   readonly #devices = new Map<string, DeviceInfo>();
@@ -241,6 +251,7 @@ export class ReceiptIngest {
     this.#now = options.now ?? (() => new Date());
     this.#log = options.logger ?? pino({ level: 'silent' });
     this.#batchMs = options.batchMs ?? 20;
+    this.#commitMs = options.commitMs ?? 1000;
     this.#onCommitted = options.onCommitted;
     this.#pool = new VerifyPool(options.threads ?? availableParallelism());
   }
@@ -284,12 +295,16 @@ export class ReceiptIngest {
    */
   flush(): Promise<void> {
     const epoch = this.#epoch++;
-    if (this.#settledUpTo(epoch)) return Promise.resolve();
+    if (this.#settledUpTo(epoch)) {
+      this.#reportCommits();
+      return Promise.resolve();
+    }
     this.#urgent++;
     const done = new Promise<void>((resolve) => this.#flushWaiters.push({ epoch, resolve }));
     this.#scheduleWrite();
     return done.finally(() => {
       this.#urgent--;
+      this.#reportCommits();
     });
   }
 
@@ -311,6 +326,7 @@ export class ReceiptIngest {
     await this.flush();
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#commitTimer) clearTimeout(this.#commitTimer);
     await this.#pool.close();
   }
 
@@ -456,18 +472,35 @@ export class ReceiptIngest {
     }
     this.#writing = false;
     this.#settle(batch);
-    if (commits)
-      for (const [deviceId, upTo] of commits) {
-        try {
-          this.#onCommitted(deviceId, upTo);
-        } catch (error) {
-          this.#log.error({ err: error, deviceId }, 'receipts: onCommitted threw');
-        }
+    if (commits) {
+      for (const [deviceId, upTo] of commits)
+        this.#commits.set(deviceId, Math.max(upTo, this.#commits.get(deviceId) ?? 0));
+      if (this.#commitMs <= 0 || this.#urgent > 0) this.#reportCommits();
+      else if (this.#commitTimer === undefined) {
+        this.#commitTimer = setTimeout(() => this.#reportCommits(), this.#commitMs);
+        this.#commitTimer.unref();
       }
+    }
     // PostgreSQL: what arrived during the round trips goes at once (group commit); SQLite: what
     // arrived while the write held the thread is little, so it waits for more up to batchMs.
     if (this.#postgres && this.#ready.length > 0) void this.#write();
     else this.#scheduleWrite();
+  }
+
+  /** Reports the merged commit points gathered since the last report. */
+  #reportCommits(): void {
+    if (this.#commitTimer) clearTimeout(this.#commitTimer);
+    this.#commitTimer = undefined;
+    if (this.#commits.size === 0) return;
+    const commits = [...this.#commits];
+    this.#commits.clear();
+    for (const [deviceId, upTo] of commits) {
+      try {
+        this.#onCommitted(deviceId, upTo);
+      } catch (error) {
+        this.#log.error({ err: error, deviceId }, 'receipts: onCommitted threw');
+      }
+    }
   }
 
   /** One transaction: insert the batch, mark deliveries, advance `receipts_committed`. */
