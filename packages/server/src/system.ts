@@ -221,7 +221,17 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       ...(options.receiptThreads === undefined ? {} : { receipts: { threads: options.receiptThreads } }),
       ...(broker === undefined
         ? {}
-        : { onBrokerAuthChange: (id: string) => (broker as EmbeddedBroker).refresh(id) }),
+        : {
+            onBrokerAuthChange: (id: string) => (broker as EmbeddedBroker).refresh(id),
+            // In process, so that a command never queues behind a receipt burst's PUBACKs.
+            publishCommand: (topic: string, payload: string) =>
+              new Promise<void>((resolve, reject) =>
+                (broker as EmbeddedBroker).aedes.publish(
+                  { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
+                  (error) => (error ? reject(error) : resolve()),
+                ),
+              ),
+          }),
     });
     cleanups.push(() => dispatcher.close());
 

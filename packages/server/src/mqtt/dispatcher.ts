@@ -89,6 +89,12 @@ export interface DispatcherOptions {
   receipts?: { threads?: number | undefined } | undefined;
   /** Called by `deviceChanged` (the embedded broker refreshes its authentication and ACL here). */
   onBrokerAuthChange?: ((deviceId: string) => Promise<void>) | undefined;
+  /**
+   * Publishes commands (QoS 1) instead of the dispatcher's own MQTT connection; resolves once the
+   * broker has taken the message. `startSystem` passes the embedded broker's in-process publish, so a
+   * command does not wait behind the PUBACKs of a receipt burst on that connection.
+   */
+  publishCommand?: ((topic: string, payload: string) => Promise<void>) | undefined;
 }
 
 /**
@@ -312,7 +318,10 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
   async function publish(topic: string, payload: string): Promise<void> {
     const started = performance.now();
     counters.commandsSent++;
-    const acked = client.publishAsync(topic, payload, { qos: 1 }).then(
+    const sent = options.publishCommand
+      ? options.publishCommand(topic, payload)
+      : client.publishAsync(topic, payload, { qos: 1 });
+    const acked = sent.then(
       () => {
         if (latencies.length >= 10_000) latencies.splice(0, 5_000);
         latencies.push(performance.now() - started);
