@@ -40,5 +40,5 @@ export {
 } from './mqtt/receipts';
 export { ScopeUnits, vietnamDay } from './scope';
 export { type RunningServer, startFromEnv } from './start';
-export { type RunningSystem, type SystemOptions, startSystem } from './system';
 export { type AuditEntry, auditLog, type Principal } from './store';
+export { type RunningSystem, type SystemOptions, startSystem } from './system';
