@@ -2,8 +2,10 @@
 // and HTTP API, started in order and stopped in reverse.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { loadUnits, type UnitRegistry } from '@nguon/areas';
+import { type MqttClient, connectAsync as mqttConnect } from 'mqtt';
 import pino from 'pino';
 import { createServer, type Listening } from './app';
 import { type Database, openDatabase } from './db';
@@ -206,6 +208,33 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
         ...(options.mqttPassword === undefined ? {} : { password: options.mqttPassword }),
       };
     }
+    // On an external broker, commands leave on a connection of their own, so that a command never
+    // waits behind the PUBACKs of a receipt burst on the dispatcher's connection.
+    let commands: MqttClient | undefined;
+    if (broker === undefined) {
+      const commandClient = await mqttConnect(
+        mqtt.url,
+        {
+          clientId: `${options.clientId ?? `nguon-${province}-${hostname().replace(/[^A-Za-z0-9-]/g, '-')}`}-cmd`,
+          clean: true,
+          reconnectPeriod: 1_000,
+          connectTimeout: 10_000,
+          ...(mqtt.username === undefined ? {} : { username: mqtt.username }),
+          ...(mqtt.password === undefined ? {} : { password: mqtt.password }),
+        },
+        false,
+      ).catch((error: unknown) => {
+        throw new ServerError(
+          'config',
+          `mqtt: cannot connect to ${mqtt.url} for commands: ${String(error)}`,
+          {
+            cause: error,
+          },
+        );
+      });
+      commands = commandClient;
+      cleanups.push(() => commandClient.endAsync());
+    }
     const deviceMqtt = options.deviceMqttUrl ?? broker?.url ?? mqtt.url;
     const deviceWs = options.deviceWsUrl ?? broker?.wsUrl;
     const scope = new ScopeUnits(registry, now);
@@ -219,6 +248,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       logger,
       ...(options.mqttUrl === undefined ? {} : { sharedGroup: options.sharedGroup ?? 'nguon' }),
       ...(options.receiptThreads === undefined ? {} : { receipts: { threads: options.receiptThreads } }),
+      ...(commands === undefined
+        ? {}
+        : {
+            publishCommand: async (topic: string, payload: string) => {
+              await (commands as MqttClient).publishAsync(topic, payload, { qos: 1 });
+            },
+          }),
       ...(broker === undefined
         ? {}
         : {

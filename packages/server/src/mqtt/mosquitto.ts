@@ -62,6 +62,10 @@ password_file passwd
 acl_file acl
 # P-T3: payloads of at most 256 KiB
 message_size_limit 262144
+# A province-wide emergency brings one receipt from every device at once, queued for the source
+# system's session while it stores them. Mosquitto's default queue (1,000 messages per client) drops
+# the rest of such a burst, and the devices re-send only a minute later.
+max_queued_messages 100000
 `;
 
 /**
