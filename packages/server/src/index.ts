@@ -24,6 +24,7 @@ export {
   type Dispatcher,
   type DispatcherOptions,
   type DispatcherStats,
+  defaultClientId,
 } from './mqtt/dispatcher';
 export { loadSigningKeys, type SigningKeys } from './mqtt/keys';
 export {

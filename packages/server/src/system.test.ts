@@ -175,6 +175,19 @@ describe('startSystem', () => {
     await expect(startSystem({ adminToken: 'short', logger: silent() })).rejects.toThrow(/adminToken/);
   });
 
+  it('says which external broker it cannot reach, and leaves nothing running', async () => {
+    const closed = await freePort();
+    const httpPort = await freePort();
+    const error = await startSystem({
+      mqttUrl: `mqtt://127.0.0.1:${closed}`,
+      httpPort,
+      logger: silent(),
+    }).catch((e: unknown) => e);
+    expect(ServerError.isInstance(error)).toBe(true);
+    expect((error as ServerError).message).toContain(`mqtt: cannot connect to mqtt://127.0.0.1:${closed}`);
+    expect(await canBind(httpPort)).toBe(true);
+  });
+
   it('uses an external broker (the real Mosquitto) with MQTT_URL, handing its address to devices', async () => {
     // Its own group and client id, and a clean connect afterwards: the dispatcher's session on the
     // shared Mosquitto is persistent, and a dead member of a shared group would swallow messages.

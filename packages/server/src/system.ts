@@ -2,16 +2,15 @@
 // and HTTP API, started in order and stopped in reverse.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { loadUnits, type UnitRegistry } from '@nguon/areas';
-import { type MqttClient, connectAsync as mqttConnect } from 'mqtt';
+import { connectAsync as mqttConnect } from 'mqtt';
 import pino from 'pino';
 import { createServer, type Listening } from './app';
 import { type Database, openDatabase } from './db';
 import { ServerError } from './errors';
 import { type EmbeddedBroker, startEmbeddedBroker } from './mqtt/broker';
-import { createDispatcher, type Dispatcher } from './mqtt/dispatcher';
+import { createDispatcher, type Dispatcher, defaultClientId } from './mqtt/dispatcher';
 import { ScopeUnits } from './scope';
 
 /**
@@ -99,7 +98,7 @@ export interface RunningSystem {
   broker?: EmbeddedBroker | undefined;
   /** Milliseconds from the call of `startSystem` until everything listened. */
   startupMs: number;
-  /** Stops HTTP, dispatcher, broker and database, in that order. */
+  /** Stops HTTP, dispatcher, the command connection or embedded broker, and database, in that order. */
   stop(): Promise<void>;
 }
 
@@ -120,10 +119,13 @@ async function listenHttp(
     return await server.listen(port, host);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'EADDRINUSE' ? 'EADDRINUSE (another program listens there)' : String(error);
+    const reason =
+      code === 'EADDRINUSE'
+        ? 'is busy: EADDRINUSE (another program listens there)'
+        : `cannot be used: ${String(error)}`;
     throw new ServerError(
       'config',
-      `HTTP port ${port} on ${host} is busy: ${reason}; pass another port (--port / PORT) or 0 for any free one`,
+      `HTTP port ${port} on ${host} ${reason}; pass another port (--port / PORT) or 0 for any free one`,
       { cause: error },
     );
   }
@@ -182,8 +184,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     const db = await openDatabase({ url: options.databaseUrl, schema: options.databaseSchema, file });
     cleanups.push(() => db.close());
 
+    // Commands never queue behind the PUBACKs of a receipt burst on the dispatcher's connection: on
+    // the embedded broker they are published in process, on an external one over a connection of
+    // their own.
     let broker: EmbeddedBroker | undefined;
     let mqtt: { url: string; username?: string; password?: string };
+    let publishCommand: (topic: string, payload: string) => Promise<void>;
     if (options.mqttUrl === undefined) {
       const system = {
         username: `nguon-system-${randomBytes(4).toString('hex')}`,
@@ -201,39 +207,39 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       broker = embedded;
       cleanups.push(() => embedded.close());
       mqtt = { url: embedded.url, ...system };
+      publishCommand = (topic, payload) =>
+        new Promise<void>((resolve, reject) =>
+          embedded.aedes.publish(
+            { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
+            (error) => (error ? reject(error) : resolve()),
+          ),
+        );
     } else {
       mqtt = {
         url: options.mqttUrl,
         ...(options.mqttUsername === undefined ? {} : { username: options.mqttUsername }),
         ...(options.mqttPassword === undefined ? {} : { password: options.mqttPassword }),
       };
-    }
-    // On an external broker, commands leave on a connection of their own, so that a command never
-    // waits behind the PUBACKs of a receipt burst on the dispatcher's connection.
-    let commands: MqttClient | undefined;
-    if (broker === undefined) {
-      const commandClient = await mqttConnect(
-        mqtt.url,
+      const { url, ...login } = mqtt;
+      const commands = await mqttConnect(
+        url,
         {
-          clientId: `${options.clientId ?? `nguon-${province}-${hostname().replace(/[^A-Za-z0-9-]/g, '-')}`}-cmd`,
+          clientId: `${options.clientId ?? defaultClientId(province)}-cmd`,
           clean: true,
           reconnectPeriod: 1_000,
           connectTimeout: 10_000,
-          ...(mqtt.username === undefined ? {} : { username: mqtt.username }),
-          ...(mqtt.password === undefined ? {} : { password: mqtt.password }),
+          ...login,
         },
         false,
       ).catch((error: unknown) => {
-        throw new ServerError(
-          'config',
-          `mqtt: cannot connect to ${mqtt.url} for commands: ${String(error)}`,
-          {
-            cause: error,
-          },
-        );
+        throw new ServerError('config', `mqtt: cannot connect to ${url} for commands: ${String(error)}`, {
+          cause: error,
+        });
       });
-      commands = commandClient;
-      cleanups.push(() => commandClient.endAsync());
+      cleanups.push(() => commands.endAsync());
+      publishCommand = async (topic, payload) => {
+        await commands.publishAsync(topic, payload, { qos: 1 });
+      };
     }
     const deviceMqtt = options.deviceMqttUrl ?? broker?.url ?? mqtt.url;
     const deviceWs = options.deviceWsUrl ?? broker?.wsUrl;
@@ -248,26 +254,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       logger,
       ...(options.mqttUrl === undefined ? {} : { sharedGroup: options.sharedGroup ?? 'nguon' }),
       ...(options.receiptThreads === undefined ? {} : { receipts: { threads: options.receiptThreads } }),
-      ...(commands === undefined
-        ? {}
-        : {
-            publishCommand: async (topic: string, payload: string) => {
-              await (commands as MqttClient).publishAsync(topic, payload, { qos: 1 });
-            },
-          }),
+      publishCommand,
       ...(broker === undefined
         ? {}
-        : {
-            onBrokerAuthChange: (id: string) => (broker as EmbeddedBroker).refresh(id),
-            // In process, so that a command never queues behind a receipt burst's PUBACKs.
-            publishCommand: (topic: string, payload: string) =>
-              new Promise<void>((resolve, reject) =>
-                (broker as EmbeddedBroker).aedes.publish(
-                  { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
-                  (error) => (error ? reject(error) : resolve()),
-                ),
-              ),
-          }),
+        : { onBrokerAuthChange: (id: string) => (broker as EmbeddedBroker).refresh(id) }),
     });
     cleanups.push(() => dispatcher.close());
 

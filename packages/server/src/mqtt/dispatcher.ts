@@ -43,6 +43,19 @@ export const CHANNEL_DEVICE_KINDS: Readonly<Record<string, 'radio' | 'board'>> =
 };
 
 /**
+ * The MQTT client id of a source-system instance when none is given: `nguon-{province}-{hostname}`.
+ * It is the same at every start, as the dispatcher's persistent session needs.
+ *
+ * @example
+ * ```ts
+ * defaultClientId('52'); // 'nguon-52-srv-gialai-1'
+ * ```
+ */
+export function defaultClientId(province: string): string {
+  return `nguon-${province}-${hostname().replace(/[^A-Za-z0-9-]/g, '-')}`;
+}
+
+/**
  * Options of {@link createDispatcher}.
  *
  * @example
@@ -264,7 +277,7 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
   const waiters = new Map<string, () => void>();
 
   // ── MQTT ──
-  const clientId = options.mqtt.clientId ?? `nguon-${province}-${hostname().replace(/[^A-Za-z0-9-]/g, '-')}`;
+  const clientId = options.mqtt.clientId ?? defaultClientId(province);
   let closing = false;
   const client: MqttClient = mqtt.connect(options.mqtt.url, {
     clientId,
