@@ -7,6 +7,7 @@ import { createEvent, eventTopic } from '@nguon/protocol';
 import mqtt from 'mqtt';
 import { openTestDb, scope, until } from '../src/mqtt/dispatch-test-support';
 import { createDispatcher } from '../src/mqtt/dispatcher';
+import { registeredDeviceRow } from '../src/routes/devices';
 
 const N = Number(process.env.N ?? 2000);
 const dialect = (process.argv[2] ?? 'sqlite') as 'sqlite' | 'postgres';
@@ -21,28 +22,19 @@ for (let i = 0; i < N; i += 500) {
   await db.kysely
     .insertInto('devices')
     .values(
-      ids.slice(i, i + 500).map((id) => ({
-        id,
-        kind: 'radio',
-        units: JSON.stringify([UNIT]),
-        vendor: 'bench',
-        model: 'bench',
-        public_key: randomBytes(32).toString('base64url'),
-        firmware: null,
-        created_at: created,
-        body: '{}',
-        secret_hash: '',
-        unit_path: `|${UNIT}|${P}|`,
-        online: 0,
-        presence_session: 0,
-        presence_since: null,
-        last_status: null,
-        last_status_at: null,
-        last_hello_at: null,
-        clock_offset_ms: null,
-        receipts_committed: 0,
-        config_version: 1,
-      })),
+      ids.slice(i, i + 500).map((id) =>
+        registeredDeviceRow({
+          id,
+          kind: 'radio',
+          units: [UNIT],
+          vendor: 'bench',
+          model: 'bench',
+          publicKey: randomBytes(32).toString('base64url'),
+          createdAt: created,
+          secretHash: '',
+          unitPath: `|${UNIT}|${P}|`,
+        }),
+      ),
     )
     .execute();
 }
