@@ -7,14 +7,15 @@
 // command: once with the system idle (baseline), once right after 10,000 receipts were published.
 // Run after `npx turbo run build --filter=@nguon/server...`:
 // node bench/dispatch-burst.bench.mjs   (REPS=5 repetitions by default)
-import { generateKeyPairSync, pbkdf2Sync, randomBytes, sign } from 'node:crypto';
+import { generateKeyPairSync, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { areaTopic, createEvent, deviceSubscriptions, eventTopic } from '@nguon/protocol';
+import { areaTopic, deviceSubscriptions, eventTopic } from '@nguon/protocol';
 import mqtt from 'mqtt';
+import { signedReceipt } from './signed-receipts.mjs';
 
 const P = '52';
 const UNIT = '24065'; // Xã Ia Rbol
@@ -88,27 +89,12 @@ async function main(broker) {
   for (let d = 0; d < SENDERS; d++) {
     const id = `loa-${run}-${String(d).padStart(3, '0')}`;
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: id })).toString('base64url');
     const receipts = [];
     for (let rep = 0; rep <= REPS; rep++) {
       const burst = [];
       for (let i = 0; i < PER_BURST; i++) {
         const seq = rep * PER_BURST + i + 1;
-        const event = createEvent(
-          'receipt',
-          {
-            seq,
-            bulletinId: `gl-2026-${String(seq).padStart(6, '0')}`,
-            lang: 'vi',
-            startedAt: new Date(T0 + seq * 60_000).toISOString(),
-            endedAt: new Date(T0 + seq * 60_000 + 61_500).toISOString(),
-            outcome: 'completed',
-            offline: false,
-          },
-          { seq: 1000 + seq, now: T0 + seq * 62_000 },
-        );
-        const input = `${header}.${Buffer.from(JSON.stringify(event)).toString('base64url')}`;
-        burst.push(`${input}.${sign(null, Buffer.from(input), privateKey).toString('base64url')}`);
+        burst.push(signedReceipt({ kid: id, privateKey, seq, eventSeq: 1000 + seq, t0: T0 }));
       }
       receipts.push(burst);
     }

@@ -3,14 +3,14 @@
 // merely verify the same Ed25519 signatures with bare node:crypto on all its cores (worker_threads,
 // the same chunks of 128). Run after `npx turbo run build --filter=@nguon/server`:
 // node bench/receipts-ingest.bench.mjs   (RUNS=1 for one round, DATABASE_URL for another PostgreSQL)
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createEvent } from '@nguon/protocol';
 import { openDatabase, ReceiptIngest } from '@nguon/server';
 import pg from 'pg';
+import { signedReceipt } from './signed-receipts.mjs';
 
 const DEVICES = 1000;
 const PER_DEVICE = 20;
@@ -27,25 +27,18 @@ function makeDevices(prefix, count, perDevice) {
   for (let d = 0; d < count; d++) {
     const id = `${prefix}-${d}`;
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: id })).toString('base64url');
     const receipts = [];
     for (let seq = 1; seq <= perDevice; seq++) {
-      const event = createEvent(
-        'receipt',
-        {
+      receipts.push(
+        signedReceipt({
+          kid: id,
+          privateKey,
           seq,
-          bulletinId: `gl-2026-${String(seq).padStart(6, '0')}`,
-          mediaSha256: 'a3f1c9a0e5b7d2c4f6e8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e',
-          lang: 'vi',
-          startedAt: new Date(T0 + seq * 60_000).toISOString(),
-          endedAt: new Date(T0 + seq * 60_000 + 61_500).toISOString(),
-          outcome: 'completed',
-          offline: false,
-        },
-        { seq: 100 + seq, now: T0 + seq * 62_000 },
+          eventSeq: 100 + seq,
+          t0: T0,
+          extra: { mediaSha256: 'a3f1c9a0e5b7d2c4f6e8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e' },
+        }),
       );
-      const input = `${header}.${Buffer.from(JSON.stringify(event)).toString('base64url')}`;
-      receipts.push(`${input}.${sign(null, Buffer.from(input), privateKey).toString('base64url')}`);
     }
     devices.push({ id, publicKey: publicKey.export({ format: 'jwk' }).x, receipts });
   }
